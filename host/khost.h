@@ -1,0 +1,119 @@
+/*
+ * khost.h — the host boundary: the one header that declares everything the
+ * hosted kernel may ask of Linux (khost_*), and the few entry points the host
+ * calls in the kernel (kernel_*). Like NetBSD rump's rumpuser.h.
+ *
+ * Rules of the boundary:
+ *  - Only files under host/ may call Linux or glibc. Kernel code is compiled
+ *    freestanding against sdk/Kernel and links only to khost_* (and the vetted
+ *    pure libraries listed in docs/ARCHITECTURE.md); mk/check-boundary.sh
+ *    fails the build otherwise.
+ *  - This header uses only types that mean the same in both environments
+ *    (fixed-width integers, size_t, pointers), so both sides include it.
+ *  - Every khost_* call that can fail returns 0 or a *Darwin* errno value;
+ *    the host translates Linux errno values before returning them.
+ *  - Times are nanoseconds: uptime on the monotonic clock, calendar on the
+ *    real-time clock.
+ */
+#ifndef KEXTHOST_HOST_KHOST_H
+#define KEXTHOST_HOST_KHOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses of the kernel process (sysexits-style, documented in README). */
+#define KHOST_EXIT_OK 0
+#define KHOST_EXIT_USAGE 64 /* bad command line */
+#define KHOST_EXIT_PANIC 70 /* the kernel panicked */
+#define KHOST_EXIT_BOOT 71  /* the kernel could not boot */
+
+/* ---- process ---------------------------------------------------------- */
+
+/* End the kernel process at once with `status` (no atexit handlers). */
+__attribute__((noreturn)) void khost_exit(int status);
+/* Host process id of the kernel. */
+int khost_getpid(void);
+
+/* ---- console ---------------------------------------------------------- */
+
+/* Write bytes to the console (the kernel's stderr); retries short writes. */
+void khost_console_write(const char *buf, size_t len);
+
+/* ---- memory ----------------------------------------------------------- */
+
+#define KHOST_PROT_NONE 0x0
+#define KHOST_PROT_READ 0x1
+#define KHOST_PROT_WRITE 0x2
+#define KHOST_PROT_EXEC 0x4
+
+size_t khost_page_size(void);
+uint64_t khost_physmem(void);
+/* Anonymous zero-filled pages; `align` is a power of two >= page size (or 0). */
+int khost_vm_alloc(size_t size, size_t align, int prot, void **out);
+int khost_vm_free(void *addr, size_t size);
+int khost_vm_protect(void *addr, size_t size, int prot);
+
+/* ---- files under the kernel root -------------------------------------- */
+
+/* mkdir -p with `mode` for each created component. */
+int khost_mkdir_p(const char *path, unsigned int mode);
+/* Open or create `path`, size it to `size` bytes, map it shared read-write. */
+int khost_file_map_shared(const char *path, size_t size, void **out);
+
+/* ---- threads ---------------------------------------------------------- */
+
+typedef struct khost_thread *khost_thread_t;
+
+/*
+ * Start a host thread running fn(arg) on a fresh stack of `stack_size`
+ * usable bytes with an inaccessible guard page below it. Finished threads are
+ * reaped (joined, stack unmapped) by later calls and by khost_thread_reap().
+ */
+int khost_thread_create(void (*fn)(void *), void *arg, size_t stack_size, khost_thread_t *out);
+/* Join every finished thread and release its stack. */
+void khost_thread_reap(void);
+/* Host thread id (gettid) of the caller. */
+uint64_t khost_thread_id(void);
+/* Bounds [lo, hi) of the caller's stack. */
+void khost_thread_stack(uintptr_t *lo, uintptr_t *hi);
+void khost_thread_yield(void);
+int khost_cpu_number(void);
+int khost_ncpus(void);
+
+/* ---- futexes: the only blocking primitive --------------------------------- */
+
+/*
+ * Sleep while *addr == expected, until woken or the monotonic clock reaches
+ * deadline_ns (0: no deadline). Returns 0 (woken, or value changed),
+ * ETIMEDOUT or EINTR (Darwin values). Spurious returns are possible.
+ */
+int khost_futex_wait(volatile uint32_t *addr, uint32_t expected, uint64_t deadline_ns);
+/* Wake up to `count` sleepers on addr; returns how many were woken. */
+int khost_futex_wake(volatile uint32_t *addr, int count);
+
+/* ---- time and entropy -------------------------------------------------- */
+
+uint64_t khost_uptime_ns(void);
+void khost_calendar(int64_t *sec, int32_t *nsec);
+void khost_random(void *buf, size_t len);
+
+/* ---- entry points: implemented by the kernel, called by the host ---------- */
+
+struct kernel_boot_params {
+	const char *root;      /* kernel root folder, or NULL for none (tests) */
+	const char *boot_args; /* the boot-args string, or NULL */
+	unsigned int flags;    /* KERNEL_BOOT_* */
+};
+#define KERNEL_BOOT_QUIET 0x1 /* do not mirror the log to the console even with -v */
+#define KERNEL_BOOT_NO_SELFCHECK 0x2
+
+/* Bring the kernel up; returns 0 or a Darwin errno. Panics on a self-check failure. */
+int kernel_bootstrap(const struct kernel_boot_params *params);
+/* The host received SIGHUP. */
+void kernel_hangup(void);
+/* Orderly shutdown: stop kernel threads, flush the log. Safe to call once. */
+void kernel_shutdown(void);
+/* "Darwin Kernel Version ..." */
+const char *kernel_version_string(void);
+
+#endif /* KEXTHOST_HOST_KHOST_H */

@@ -1,0 +1,99 @@
+/*
+ * startup.c — kernel_bootstrap() and kernel_shutdown(): bring the subsystems
+ * up in dependency order, run the boot self-checks, and take them down again.
+ * The host (host/main.c, or a test fixture) calls these once per process.
+ */
+#include <sys/systm.h>
+#include <pexpert/pexpert.h>
+#include "host/khost.h"
+#include "osfmk/kern/startup.h"
+
+int kernel_ready;
+static int kernel_booted;
+static int kernel_down;
+
+struct startup_check {
+	const char *name;
+	int (*fn)(void);
+};
+
+static const struct startup_check startup_checks[] = {
+        {"zalloc", zalloc_selfcheck},
+        {"libkern.string", libkern_string_selfcheck},
+        {"locks", lck_selfcheck},
+        {"sched", sched_selfcheck},
+        {"thread_call", thread_call_selfcheck},
+        {"libkern.objects", libkern_selfcheck},
+};
+
+/* Run every self-check, report each; a failure panics (the kernel is not sound). */
+static void
+startup_selfcheck(void)
+{
+	uint64_t t0 = khost_uptime_ns();
+	unsigned int n = sizeof(startup_checks) / sizeof(startup_checks[0]);
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t s = khost_uptime_ns();
+		int err = startup_checks[i].fn();
+		uint64_t us = (khost_uptime_ns() - s) / 1000;
+
+		if (err != 0)
+			panic("self-check %s failed (%d)", startup_checks[i].name, err);
+		printf("self-check: %-16s ok (%llu us)\n", startup_checks[i].name, (unsigned long long)us);
+	}
+	printf("self-check: all %u passed in %llu us\n", n,
+	       (unsigned long long)((khost_uptime_ns() - t0) / 1000));
+}
+
+int
+kernel_bootstrap(const struct kernel_boot_params *params)
+{
+	int err;
+
+	if (kernel_booted)
+		return EBUSY;
+	kernel_booted = 1;
+
+	PE_init_bootargs(params->boot_args);
+	err = log_init(params->root);
+	if (err != 0)
+		return err;
+	printf("%s\n", kernel_version_string());
+	printf("kexthost: boot-args \"%s\", %d CPUs, pid %d\n", PE_boot_args(), khost_ncpus(),
+	       khost_getpid());
+
+	zone_bootstrap();
+	kalloc_init();
+	lck_mod_init();
+	thread_bootstrap();
+	clock_init();
+	random_init();
+	thread_call_initialize();
+	libkern_init();
+
+	if (!(params->flags & KERNEL_BOOT_NO_SELFCHECK))
+		startup_selfcheck();
+	kernel_ready = 1;
+	printf("kexthost: kernel ready\n");
+	return 0;
+}
+
+void
+kernel_hangup(void)
+{
+	printf("kexthost: SIGHUP received\n");
+}
+
+void
+kernel_shutdown(void)
+{
+	if (!kernel_booted || kernel_down)
+		return;
+	kernel_down = 1;
+	kernel_ready = 0;
+	printf("kexthost: shutting down\n");
+	thread_call_shutdown();
+	printf("kexthost: shutdown complete\n");
+	log_shutdown();
+}
