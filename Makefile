@@ -31,6 +31,8 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 SANFLAGS_asan := -fsanitize=address,undefined -fno-sanitize-recover=all -DKEXTHOST_SANITIZER=1
 SANFLAGS_tsan := -fsanitize=thread -DKEXTHOST_SANITIZER=1 -DKEXTHOST_TSAN=1
+SANFLAGS_fuzz := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-DKEXTHOST_SANITIZER=1 -DKEXTHOST_FUZZ=1
 SANFLAGS := $(SANFLAGS_$(SAN))
 
 # The Darwin version this kernel reports (kern.osrelease, the KPI sets' CFBundleVersion).
@@ -64,8 +66,12 @@ KINCLUDE_STAMP := $(BUILD)/kinclude/.stamp
 PROGRAMS := $(BUILD)/bin/kexthost
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BUILD)/bench/kbench
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 30
 
-.PHONY: all check check-asan check-tsan test demo bench format format-check deps clean
+.DELETE_ON_ERROR:
+.PHONY: all check check-asan check-tsan test demo bench fuzz fuzzers format format-check deps clean
 all: $(PROGRAMS) $(TEST_BINS) $(BENCH_BIN)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
@@ -143,6 +149,18 @@ $(BENCH_BIN): $(BENCH_HSRCS:%.c=$(O)/%.o) $(BENCH_KSRCS:%.c=$(O)/%.k.o) $(HOST_O
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(HOST_LIBS) -lm
+
+# Fuzz targets (tests/fuzz/fuzz_*.c, kernel side, libFuzzer entry points) need clang.
+$(BUILD)/fuzz/%: $(O)/tests/fuzz/%.k.o $(HOST_OBJS) $(KERNEL_O)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(HOST_LIBS)
+
+fuzzers: $(FUZZ_BINS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz SAN=fuzz CC=clang fuzzers
+	@sh mk/run-fuzz.sh build/fuzz $(FUZZ_SECONDS)
 
 deps:
 	@sh mk/deps.sh

@@ -67,7 +67,13 @@ default_root(char *out, size_t len)
 	char *slash = strrchr(exe, '/');
 	if (slash != NULL)
 		*slash = '\0';
-	snprintf(out, len, "%s/../root", exe);
+	/* exe is shorter than PATH_MAX - 8 in practice; truncation would only shorten the path. */
+	if (strlen(exe) + sizeof("/../root") > len) {
+		snprintf(out, len, "kexthost-root");
+		return;
+	}
+	strcpy(out, exe);
+	strcat(out, "/../root");
 }
 
 /* The folders of a kernel root, as on a Mac's boot volume. */
