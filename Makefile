@@ -54,7 +54,9 @@ KERNEL_CPPFLAGS := -nostdinc -isystem sdk/Kernel -isystem $(BUILD)/kinclude -I. 
 KERNEL_CFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-strict-aliasing -fno-stack-protector \
 	-mno-red-zone -mgeneral-regs-only -Wmissing-prototypes -Wstrict-prototypes
 HOST_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -pthread -I.
-LDFLAGS_ALL := -pthread $(SANFLAGS)
+# Executables are linked non-PIE (code below 2 GB) so that kexts mapped in the low 2 GB reach
+# kernel symbols with 32-bit displacements, including objects built -fno-pic.
+LDFLAGS_ALL := -pthread -no-pie $(SANFLAGS)
 HOST_LIBS := $(PLIST_LIBS) -lrt
 
 KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(O)/%.o)

@@ -60,6 +60,65 @@ int khost_mkdir_p(const char *path, unsigned int mode);
 /* Open or create `path`, size it to `size` bytes, map it shared read-write. */
 int khost_file_map_shared(const char *path, size_t size, void **out);
 
+/* File status (lstat: links are not followed). mode holds the POSIX type and permission bits. */
+struct khost_stat {
+	uint64_t size;
+	uint64_t ino;
+	uint64_t dev;
+	uint32_t mode;
+	uint32_t uid;
+	uint32_t gid;
+	int32_t mtime_nsec;
+	int64_t mtime_sec;
+};
+#define KHOST_S_IFMT 0170000
+#define KHOST_S_IFDIR 0040000
+#define KHOST_S_IFREG 0100000
+#define KHOST_S_IFLNK 0120000
+
+int khost_stat(const char *path, struct khost_stat *st);
+/*
+ * Read a whole regular file of at most `max` bytes into fresh pages
+ * (khost_vm_alloc); release them with khost_vm_free(*out, *len) (a zero-length
+ * file still gets one page). EFBIG when larger than max.
+ */
+int khost_file_read(const char *path, size_t max, void **out, size_t *len);
+/* Create or replace a file with `len` bytes (written to a temporary name, then renamed). */
+int khost_file_write(const char *path, const void *buf, size_t len, unsigned int mode);
+/* Call fn(ctx, name) for each entry of a folder except "." and ".."; fn returns non-zero to stop. */
+int khost_dir_list(const char *path, int (*fn)(void *ctx, const char *name), void *ctx);
+
+/* ---- kext memory ---------------------------------------------------------- */
+
+/*
+ * Reserve `size` bytes of inaccessible address space in the low 2 GB, near
+ * the kernel's own code, so kexts and the kernel reach each other with
+ * 32-bit displacements (the executable is linked non-PIE).
+ */
+int khost_vm_reserve_low(size_t size, void **out);
+/* Make pages of a reservation accessible with `prot` (zero-filled), or return them. */
+int khost_vm_commit(void *addr, size_t size, int prot);
+int khost_vm_decommit(void *addr, size_t size);
+
+/* ---- sockets: the request channel between user processes and the kernel ---- */
+
+struct khost_peer {
+	int32_t pid;
+	uint32_t uid;
+	uint32_t gid;
+};
+
+/* Listen on a Unix-domain SOCK_SEQPACKET socket at path (a stale socket file is replaced). */
+int khost_unix_listen(const char *path, int *fd);
+/* Accept one connection; the peer's credentials come from SO_PEERCRED, never from the client. */
+int khost_unix_accept(int lfd, int *fd, struct khost_peer *peer);
+/* Send or receive one whole message; *len 0 on receive means the peer closed. */
+int khost_sock_send(int fd, const void *buf, size_t len);
+int khost_sock_recv(int fd, void *buf, size_t cap, size_t *len);
+/* Wake threads blocked in accept/recv on fd (used at shutdown), then close it. */
+int khost_sock_shutdown(int fd);
+int khost_close(int fd);
+
 /* ---- threads ---------------------------------------------------------- */
 
 typedef struct khost_thread *khost_thread_t;

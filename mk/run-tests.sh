@@ -13,7 +13,7 @@ case "$SAN" in
 asan | tsan) export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-4} ;;
 esac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}
-export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:report_thread_leaks=0}
 
 for t in $(find "$BUILD/tests" -type f -perm -u+x -name 'test_*' | sort); do
 	name=${t#"$BUILD"/tests/}

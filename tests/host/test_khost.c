@@ -105,6 +105,42 @@ START_TEST(test_files_under_root)
 }
 END_TEST
 
+static int
+count_entries(void *ctx, const char *name)
+{
+	int *n = ctx;
+	if (strcmp(name, "data") == 0)
+		(*n)++;
+	return 0;
+}
+
+START_TEST(test_file_read_write_stat_list)
+{
+	const char *dir = "/tmp/kexthost-tests/khost/rw";
+	const char *path = "/tmp/kexthost-tests/khost/rw/data";
+	struct khost_stat st;
+	void *buf = NULL;
+	size_t len = 0;
+	int n = 0;
+
+	ck_assert_int_eq(khost_mkdir_p(dir, 0755), 0);
+	ck_assert_int_eq(khost_file_write(path, "hello, kernel", 13, 0640), 0);
+	ck_assert_int_eq(khost_stat(path, &st), 0);
+	ck_assert_uint_eq(st.size, 13);
+	ck_assert_uint_eq(st.mode & KHOST_S_IFMT, KHOST_S_IFREG);
+	ck_assert_uint_eq(st.mode & 0777, 0640);
+	ck_assert_int_eq(khost_file_read(path, 1024, &buf, &len), 0);
+	ck_assert_uint_eq(len, 13);
+	ck_assert_int_eq(memcmp(buf, "hello, kernel", 13), 0);
+	khost_vm_free(buf, len);
+	ck_assert_int_eq(khost_file_read(path, 4, &buf, &len), EFBIG);
+	ck_assert_int_eq(khost_file_read(dir, 1024, &buf, &len), EISDIR);
+	ck_assert_int_eq(khost_dir_list(dir, count_entries, &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(khost_stat("/tmp/kexthost-tests/khost/rw/none", &st), ENOENT);
+}
+END_TEST
+
 Suite *
 ktest_suite(void)
 {
@@ -116,6 +152,7 @@ ktest_suite(void)
 	tcase_add_test(tc, test_thread_stack_size);
 	tcase_add_test(tc, test_random_and_clock);
 	tcase_add_test(tc, test_files_under_root);
+	tcase_add_test(tc, test_file_read_write_stat_list);
 	suite_add_tcase(s, tc);
 	return s;
 }
