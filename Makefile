@@ -26,6 +26,7 @@ BENCH_HSRCS := $(sort $(filter-out $(BENCH_KSRCS),$(wildcard bench/*.c)))
 
 PLIST_INC := $(shell pkg-config --variable=includedir libplist-2.0 2>/dev/null || echo /usr/include)
 PLIST_LIBS := $(shell pkg-config --libs libplist-2.0 2>/dev/null || echo -lplist-2.0)
+ELF_INC := $(shell pkg-config --variable=includedir libelf 2>/dev/null || echo /usr/include)
 CHECK_INC := $(shell pkg-config --variable=includedir check 2>/dev/null || echo /usr/include)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
@@ -57,7 +58,7 @@ HOST_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -pthread -I.
 # Executables are linked non-PIE (code below 2 GB) so that kexts mapped in the low 2 GB reach
 # kernel symbols with 32-bit displacements, including objects built -fno-pic.
 LDFLAGS_ALL := -pthread -no-pie $(SANFLAGS)
-HOST_LIBS := $(PLIST_LIBS) -lrt
+HOST_LIBS := $(PLIST_LIBS) -lelf -lrt
 
 KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(O)/%.o)
 HOST_OBJS := $(HOST_SRCS:%.c=$(O)/%.o)
@@ -80,10 +81,13 @@ all: $(PROGRAMS) $(TEST_BINS) $(BENCH_BIN)
 
 # Headers of host libraries that kernel-side code may include, copied so the
 # kernel never sees /usr/include as a whole.
-$(KINCLUDE_STAMP):
+$(KINCLUDE_STAMP): Makefile
 	@mkdir -p $(BUILD)/kinclude/plist
 	$(Q)cp $(PLIST_INC)/plist/plist.h $(BUILD)/kinclude/plist/plist.h
 	$(Q)cp $(CHECK_INC)/check.h $(BUILD)/kinclude/check.h
+	@mkdir -p $(BUILD)/kinclude/bits
+	$(Q)cp $(ELF_INC)/libelf.h $(ELF_INC)/gelf.h $(ELF_INC)/elf.h $(BUILD)/kinclude/
+	$(Q)cp libkern/kxld/shim/bits/auxv.h $(BUILD)/kinclude/bits/auxv.h
 	$(Q)touch $@
 
 # Kernel environment by default; host/, the bench harness and the test
@@ -181,6 +185,9 @@ check-asan: deps
 check-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build/tsan SAN=tsan all
 	@BUILD=build/tsan SAN=tsan TESTS_FILTER=concurrency sh mk/run-tests.sh
+
+# The kext linker's test objects and their rules.
+include mk/kxld-tests.mk
 
 demo: all
 	@BUILD=$(BUILD) sh mk/demo.sh

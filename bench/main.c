@@ -120,10 +120,9 @@ struct area {
 };
 
 static const struct area areas[] = {
-        {"locks", bench_locks},
-        {"kalloc", bench_kalloc},
-        {"sleep", bench_sleep},
-        {"thread_call", bench_thread_call},
+        {"locks", bench_locks}, {"kalloc", bench_kalloc},
+        {"sleep", bench_sleep}, {"thread_call", bench_thread_call},
+        {"kxld", bench_kxld},
 };
 
 int

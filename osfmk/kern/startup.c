@@ -7,6 +7,7 @@
 #include <pexpert/pexpert.h>
 #include "host/khost.h"
 #include "osfmk/kern/startup.h"
+#include "bsd/kern/subr_log.h"
 
 int kernel_ready;
 static int kernel_booted;
@@ -56,9 +57,12 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 	kernel_booted = 1;
 
 	PE_init_bootargs(params->boot_args);
+	if (params->flags & KERNEL_BOOT_QUIET)
+		log_set_quiet(1);
 	err = log_init(params->root);
-	if (err != 0)
-		return err;
+	if (err != 0) /* the log still works, in memory: keep booting */
+		printf("kexthost: cannot map the message buffer under %s (errno %d); logging in memory\n",
+		       params->root, err);
 	printf("%s\n", kernel_version_string());
 	printf("kexthost: boot-args \"%s\", %d CPUs, pid %d\n", PE_boot_args(), khost_ncpus(),
 	       khost_getpid());

@@ -1,7 +1,8 @@
 /*
  * kern/thread.h — kernel threads: start, reference counting, identity.
  * Kernel threads run on small fixed stacks (kernel_stack_pages boot-arg,
- * 4 pages = 16 KiB by default) with a guard page below.
+ * 4 pages = 16 KiB by default, 16 pages in sanitizer builds whose frames are
+ * much larger) with a guard page below.
  */
 #ifndef _KERN_THREAD_H_
 #define _KERN_THREAD_H_

@@ -1,0 +1,273 @@
+/*
+ * kxld_region.c — the kext region: one range of address space reserved at
+ * boot in the low 2 GB next to the kernel's code (khost_vm_reserve_low), so
+ * kexts and the kernel reach each other with 32-bit displacements. Images
+ * get page-granular blocks of it from a first-fit allocator over a sorted
+ * list of free extents that coalesces neighbours on free; blocks are
+ * committed (RW) when allocated and decommitted (memory returned to the
+ * host, pages inaccessible again) when freed, so a use after unload faults.
+ *
+ * Size: boot-arg kext_region_mb= (default 1024). One lck_mtx guards the
+ * free list, the statistics and the list of loaded images.
+ */
+#include <sys/systm.h>
+#include <kern/debug.h>
+#include <kern/locks.h>
+#include <kern/kalloc.h>
+#include <pexpert/pexpert.h>
+#include <string.h>
+#include "host/khost.h"
+#include "libkern/kxld/kxld_internal.h"
+
+#define KXLD_REGION_DEFAULT_MB 1024
+#define KXLD_REGION_MAX_MB 1536
+
+struct kxld_extent {
+	struct kxld_extent *next;
+	uintptr_t addr;
+	size_t size;
+};
+
+static struct {
+	lck_grp_t *grp;
+	lck_mtx_t *lock;
+	uintptr_t lo, hi;
+	size_t page;
+	struct kxld_extent *free; /* sorted by address, never adjacent */
+	size_t used;
+	unsigned int nimages;
+	struct kxld_image *images;
+} kxld_region;
+
+/* 0 = not started, 1 = in progress, 2 = done, 3 = failed. */
+static int kxld_init_state;
+static int kxld_init_error;
+
+static int
+kxld_region_setup(void)
+{
+	unsigned int mb = KXLD_REGION_DEFAULT_MB;
+	struct kxld_extent *e;
+	void *base = NULL;
+	size_t size;
+	int err;
+
+	if (PE_parse_boot_argn("kext_region_mb", &mb, sizeof(mb)) && (mb == 0 || mb > KXLD_REGION_MAX_MB)) {
+		printf("kxld: kext_region_mb=%u out of range (1..%u); using %u\n", mb, KXLD_REGION_MAX_MB,
+		       KXLD_REGION_DEFAULT_MB);
+		mb = KXLD_REGION_DEFAULT_MB;
+	}
+	size = (size_t)mb << 20;
+	err = khost_vm_reserve_low(size, &base);
+	if (err != 0) {
+		printf("kxld: cannot reserve a %u MB kext region in the low 2 GB (error %d)\n", mb, err);
+		return err;
+	}
+	e = kalloc(sizeof(*e));
+	kxld_region.grp = lck_grp_alloc_init("kxld", LCK_GRP_ATTR_NULL);
+	kxld_region.lock = kxld_region.grp ? lck_mtx_alloc_init(kxld_region.grp, LCK_ATTR_NULL) : NULL;
+	if (e == NULL || kxld_region.lock == NULL) {
+		if (e != NULL)
+			kfree(e, sizeof(*e));
+		return ENOMEM;
+	}
+	kxld_region.page = khost_page_size();
+	kxld_region.lo = (uintptr_t)base;
+	kxld_region.hi = (uintptr_t)base + size;
+	e->next = NULL;
+	e->addr = kxld_region.lo;
+	e->size = size;
+	kxld_region.free = e;
+	printf("kxld: kext region %u MB at %p\n", mb, base);
+	return 0;
+}
+
+int
+kxld_init(void)
+{
+	int expected = 0;
+
+	if (__atomic_load_n(&kxld_init_state, __ATOMIC_ACQUIRE) == 2)
+		return 0;
+	if (__atomic_compare_exchange_n(&kxld_init_state, &expected, 1, false, __ATOMIC_ACQ_REL,
+	                                __ATOMIC_ACQUIRE)) {
+		int err;
+
+		elf_version(EV_CURRENT);
+		err = kxld_region_setup();
+		kxld_init_error = err;
+		__atomic_store_n(&kxld_init_state, err == 0 ? 2 : 3, __ATOMIC_RELEASE);
+		return err;
+	}
+	while ((expected = __atomic_load_n(&kxld_init_state, __ATOMIC_ACQUIRE)) == 1)
+		khost_thread_yield();
+	return expected == 2 ? 0 : kxld_init_error;
+}
+
+void
+kxld_region_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+	*lo = kxld_region.lo;
+	*hi = kxld_region.hi;
+}
+
+int
+kxld_region_alloc(size_t size, size_t align, uintptr_t *out)
+{
+	struct kxld_extent **pp, *e, *front = NULL;
+	uintptr_t start = 0;
+	int err;
+
+	if (size == 0 || (size & (kxld_region.page - 1)) || align < kxld_region.page || (align & (align - 1)))
+		return EINVAL;
+	/* A spare node in case the block is cut from the middle of an extent. */
+	front = kalloc(sizeof(*front));
+	if (front == NULL)
+		return ENOMEM;
+	lck_mtx_lock(kxld_region.lock);
+	for (pp = &kxld_region.free; (e = *pp) != NULL; pp = &e->next) {
+		start = (e->addr + align - 1) & ~(uintptr_t)(align - 1);
+		if (start >= e->addr && start - e->addr <= e->size && e->size - (start - e->addr) >= size)
+			break;
+	}
+	if (e == NULL) {
+		lck_mtx_unlock(kxld_region.lock);
+		kfree(front, sizeof(*front));
+		return ENOMEM;
+	}
+	if (start > e->addr) {
+		/* Keep the alignment gap in front as its own extent. */
+		front->addr = e->addr;
+		front->size = start - e->addr;
+		front->next = e;
+		*pp = front;
+		pp = &front->next;
+		e->size -= front->size;
+		e->addr = start;
+		front = NULL;
+	}
+	e->addr += size;
+	e->size -= size;
+	if (e->size == 0) {
+		*pp = e->next;
+		if (front == NULL)
+			front = e; /* free it below */
+		else
+			kfree(e, sizeof(*e));
+	}
+	kxld_region.used += size;
+	lck_mtx_unlock(kxld_region.lock);
+	if (front != NULL)
+		kfree(front, sizeof(*front));
+
+	err = khost_vm_commit((void *)start, size, KHOST_PROT_READ | KHOST_PROT_WRITE);
+	if (err != 0) {
+		kxld_region_free(start, size);
+		return err;
+	}
+	*out = start;
+	return 0;
+}
+
+void
+kxld_region_free(uintptr_t addr, size_t size)
+{
+	struct kxld_extent **pp, *e, *prev = NULL, *n;
+	int err;
+
+	err = khost_vm_decommit((void *)addr, size);
+	if (err != 0)
+		printf("kxld: cannot decommit %zu bytes at %p (error %d)\n", size, (void *)addr, err);
+	n = kalloc(sizeof(*n));
+	lck_mtx_lock(kxld_region.lock);
+	for (pp = &kxld_region.free; (e = *pp) != NULL && e->addr < addr; pp = &e->next)
+		prev = e;
+	if ((prev != NULL && prev->addr + prev->size > addr) || (e != NULL && addr + size > e->addr) ||
+	    addr < kxld_region.lo || addr + size > kxld_region.hi)
+		panic("kxld: freeing %zu bytes at %p that are not allocated in the kext region", size,
+		      (void *)addr);
+	kxld_region.used -= size;
+	if (prev != NULL && prev->addr + prev->size == addr) {
+		/* Grow the previous extent, and merge the next one into it too if they now touch. */
+		prev->size += size;
+		if (e != NULL && prev->addr + prev->size == e->addr) {
+			prev->size += e->size;
+			prev->next = e->next;
+			if (n == NULL)
+				n = e;
+			else
+				kfree(e, sizeof(*e));
+		}
+	} else if (e != NULL && addr + size == e->addr) {
+		e->addr = addr;
+		e->size += size;
+	} else if (n != NULL) {
+		n->addr = addr;
+		n->size = size;
+		n->next = e;
+		*pp = n;
+		n = NULL;
+	} else {
+		printf("kxld: out of memory: %zu bytes of kext region at %p are lost\n", size, (void *)addr);
+	}
+	lck_mtx_unlock(kxld_region.lock);
+	if (n != NULL)
+		kfree(n, sizeof(*n));
+}
+
+void
+kxld_region_add_image(struct kxld_image *img)
+{
+	lck_mtx_lock(kxld_region.lock);
+	img->next = kxld_region.images;
+	kxld_region.images = img;
+	kxld_region.nimages++;
+	lck_mtx_unlock(kxld_region.lock);
+}
+
+void
+kxld_region_remove_image(struct kxld_image *img)
+{
+	struct kxld_image **pp;
+
+	lck_mtx_lock(kxld_region.lock);
+	for (pp = &kxld_region.images; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == img) {
+			*pp = img->next;
+			kxld_region.nimages--;
+			break;
+		}
+	}
+	lck_mtx_unlock(kxld_region.lock);
+}
+
+struct kxld_image *
+kxld_image_for_address(uintptr_t addr)
+{
+	struct kxld_image *img;
+
+	if (kxld_init() != 0)
+		return NULL;
+	lck_mtx_lock(kxld_region.lock);
+	for (img = kxld_region.images; img != NULL; img = img->next) {
+		if (addr >= img->base && addr - img->base < img->size)
+			break;
+	}
+	lck_mtx_unlock(kxld_region.lock);
+	return img;
+}
+
+void
+kxld_region_stats(size_t *reserved, size_t *used, unsigned int *images)
+{
+	if (kxld_init() != 0) {
+		*reserved = *used = 0;
+		*images = 0;
+		return;
+	}
+	lck_mtx_lock(kxld_region.lock);
+	*reserved = kxld_region.hi - kxld_region.lo;
+	*used = kxld_region.used;
+	*images = kxld_region.nimages;
+	lck_mtx_unlock(kxld_region.lock);
+}

@@ -1,0 +1,33 @@
+/*
+ * debug_internal.h — panic internals shared inside the kernel.
+ */
+#ifndef _KERN_DEBUG_INTERNAL_H_
+#define _KERN_DEBUG_INTERNAL_H_
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* panic() with an explicit caller address (for wrappers that panic on behalf of their caller). */
+__attribute__((__noreturn__)) void panic_with_caller(uintptr_t caller, const char *fmt, va_list ap)
+        __printflike(2, 0);
+
+/*
+ * Walk the caller's frame-pointer chain, storing up to `max` frames
+ * (frame address, return address), skipping `skip` innermost frames.
+ * Returns how many frames were stored; stops at the stack's bounds.
+ */
+unsigned debug_backtrace(uintptr_t *frames, uintptr_t *rets, unsigned max, unsigned skip);
+
+/*
+ * Format a panic report (message, backtrace of the caller, kernel version,
+ * boot-args) into buf without panicking; returns its length. panic() uses
+ * it; tests check the format with it.
+ */
+size_t panic_format_report(char *buf, size_t size, int cpu, uintptr_t caller, const char *fmt, va_list ap)
+        __printflike(5, 0);
+
+/* Non-zero once a panic has started. */
+int panic_active(void);
+
+#endif /* _KERN_DEBUG_INTERNAL_H_ */
