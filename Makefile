@@ -31,7 +31,7 @@ CHECK_INC := $(shell pkg-config --variable=includedir check 2>/dev/null || echo 
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 SANFLAGS_asan := -fsanitize=address,undefined -fno-sanitize-recover=all -DKEXTHOST_SANITIZER=1
-SANFLAGS_tsan := -fsanitize=thread -DKEXTHOST_SANITIZER=1 -DKEXTHOST_TSAN=1
+SANFLAGS_tsan := -fsanitize=thread -Wno-error=tsan -DKEXTHOST_SANITIZER=1 -DKEXTHOST_TSAN=1
 SANFLAGS_fuzz := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-DKEXTHOST_SANITIZER=1 -DKEXTHOST_FUZZ=1
 SANFLAGS := $(SANFLAGS_$(SAN))
@@ -61,6 +61,8 @@ LDFLAGS_ALL := -pthread -no-pie $(SANFLAGS)
 HOST_LIBS := $(PLIST_LIBS) -lelf -lrt
 
 KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(O)/%.o)
+# The KPI export tables, generated from config/*.exports (mk/oskext.mk).
+KERNEL_OBJS += $(O)/gen/kpi_exports.o
 HOST_OBJS := $(HOST_SRCS:%.c=$(O)/%.o)
 KERNEL_O := $(BUILD)/kernel/kernel.o
 RENAME := $(BUILD)/kernel/rename.syms
@@ -74,6 +76,7 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 30
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all check check-asan check-tsan test demo bench fuzz fuzzers format format-check deps clean
 all: $(PROGRAMS) $(TEST_BINS) $(BENCH_BIN)
 
@@ -188,6 +191,11 @@ check-tsan: deps
 
 # The kext linker's test objects and their rules.
 include mk/kxld-tests.mk
+# The kext system: generated KPI tables, test kexts.
+include mk/oskext.mk
+
+# The kext tools, libkexthost, kextbuild and the sample kexts.
+include mk/ktools.mk
 
 demo: all
 	@BUILD=$(BUILD) sh mk/demo.sh

@@ -20,6 +20,7 @@ void bench_locks(bench_report_fn report);
 void bench_kalloc(bench_report_fn report);
 void bench_sleep(bench_report_fn report);
 void bench_thread_call(bench_report_fn report);
+void bench_objc(bench_report_fn report);
 void bench_kxld(bench_report_fn report);
 
 /* Host-side helpers from bench/main.c. */

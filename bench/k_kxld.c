@@ -20,10 +20,11 @@ struct k_kxld_sym {
 
 /* Sorted by name. */
 static const struct k_kxld_sym k_kxld_exports[] = {
-        {"memcmp", (uintptr_t)&memcmp},   {"memcpy", (uintptr_t)&memcpy},   {"memmove", (uintptr_t)&memmove},
-        {"memset", (uintptr_t)&memset},   {"snprintf", (uintptr_t)&snprintf}, {"strchr", (uintptr_t)&strchr},
-        {"strcmp", (uintptr_t)&strcmp},   {"strlen", (uintptr_t)&strlen},   {"strncmp", (uintptr_t)&strncmp},
-        {"strrchr", (uintptr_t)&strrchr},
+        {"memcmp", (uintptr_t)&memcmp},     {"memcpy", (uintptr_t)&memcpy},
+        {"memmove", (uintptr_t)&memmove},   {"memset", (uintptr_t)&memset},
+        {"snprintf", (uintptr_t)&snprintf}, {"strchr", (uintptr_t)&strchr},
+        {"strcmp", (uintptr_t)&strcmp},     {"strlen", (uintptr_t)&strlen},
+        {"strncmp", (uintptr_t)&strncmp},   {"strrchr", (uintptr_t)&strrchr},
 };
 
 static int
@@ -49,17 +50,17 @@ static int
 k_kxld_link_path(const char *path, struct kxld_image **img)
 {
 	struct kxld_link_params p = {.kext_id = "com.example.bench", .resolve = k_kxld_resolve};
-	void *bytes = NULL;
+	const void *bytes = NULL;
 	size_t len = 0;
 	int err;
 
-	err = khost_file_read(path, 64u << 20, &bytes, &len);
+	err = khost_file_map_readonly(path, 64u << 20, &bytes, &len);
 	if (err != 0)
 		return err;
 	p.object = bytes;
 	p.object_size = len;
 	err = kxld_link(&p, img, NULL);
-	khost_vm_free(bytes, len ? len : 1);
+	khost_file_unmap(bytes, len);
 	return err;
 }
 

@@ -13,7 +13,8 @@
  * int entry(const char *) with "kx" (load_ns covers all of that, as dlopen
  * + dlsym + the call do); then unlink (unload_ns). *result is entry's value.
  */
-int k_kxld_load_cycle(const char *path, const char *entry, uint64_t *load_ns, uint64_t *unload_ns, int *result);
+int k_kxld_load_cycle(const char *path, const char *entry, uint64_t *load_ns, uint64_t *unload_ns,
+                      int *result);
 /* Read and link the object `count` times, keeping every image (link_ns), then unlink them all. */
 int k_kxld_load_many(const char *path, int count, uint64_t *link_ns, uint64_t *unload_ns);
 

@@ -62,7 +62,8 @@ bench_one(bench_report_fn report, const char *what, const char *base, const char
 		uint64_t a, b, c, d;
 		int r1 = 0, r2 = 0;
 
-		if (k_kxld_load_cycle(obj, entry, &a, &b, &r1) != 0 || dl_cycle(so, entry, &c, &d, &r2) != 0) {
+		if (k_kxld_load_cycle(obj, entry, &a, &b, &r1) != 0 ||
+		    dl_cycle(so, entry, &c, &d, &r2) != 0) {
 			fprintf(stderr, "bench kxld: %s: load failed\n", base);
 			goto out;
 		}

@@ -122,7 +122,7 @@ struct area {
 static const struct area areas[] = {
         {"locks", bench_locks}, {"kalloc", bench_kalloc},
         {"sleep", bench_sleep}, {"thread_call", bench_thread_call},
-        {"kxld", bench_kxld},
+        {"objc", bench_objc},   {"kxld", bench_kxld},
 };
 
 int

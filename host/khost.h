@@ -99,6 +99,14 @@ int khost_vm_reserve_low(size_t size, void **out);
 /* Make pages of a reservation accessible with `prot` (zero-filled), or return them. */
 int khost_vm_commit(void *addr, size_t size, int prot);
 int khost_vm_decommit(void *addr, size_t size);
+/*
+ * A whole regular file of at most `max` bytes, read-only, for reading a
+ * kext's executable (host/kextmem.c): large files are mapped from the page
+ * cache, small ones read into memory. Release with khost_file_unmap(*out,
+ * *len). EFBIG when larger than max.
+ */
+int khost_file_map_readonly(const char *path, size_t max, const void **out, size_t *len);
+int khost_file_unmap(const void *addr, size_t len);
 
 /* ---- sockets: the request channel between user processes and the kernel ---- */
 
@@ -115,7 +123,7 @@ int khost_unix_accept(int lfd, int *fd, struct khost_peer *peer);
 /* Send or receive one whole message; *len 0 on receive means the peer closed. */
 int khost_sock_send(int fd, const void *buf, size_t len);
 int khost_sock_recv(int fd, void *buf, size_t cap, size_t *len);
-/* Wake threads blocked in accept/recv on fd (used at shutdown), then close it. */
+/* Wake threads blocked in accept/recv on fd (used at shutdown); the owning thread closes it. */
 int khost_sock_shutdown(int fd);
 int khost_close(int fd);
 

@@ -47,4 +47,52 @@ st=0; wait $pid || st=$?
 $K dmesg --root "$root" | tail -n 3
 echo "kernel exit status: $st"
 
-step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md"
+# ==== Kernel extensions (issue 3; written by the ktools helper) ======================
+KB=$BUILD/bin
+KX=$BUILD/kexts
+step "6. Kernel extensions: build HelloKext with kextbuild (one command, Xcode-style kmod_info)"
+echo "\$ $KB/kextbuild -o $BUILD/demo-HelloKext.kext --plist kexts/HelloKext/Info.plist \\"
+echo "      --start HelloKext_start --stop HelloKext_stop kexts/HelloKext/HelloKext.c"
+$KB/kextbuild -o "$BUILD/demo-HelloKext.kext" --plist kexts/HelloKext/Info.plist \
+	--start HelloKext_start --stop HelloKext_stop kexts/HelloKext/HelloKext.c
+(cd "$BUILD/demo-HelloKext.kext" && find . | sort | sed 's/^/  /')
+
+step "7. Install it in the kernel root's Extensions folder (owned by root, not writable by others)"
+ext=$root/Extensions
+rm -rf "$ext/HelloKext.kext"
+cp -R "$BUILD/demo-HelloKext.kext" "$ext/HelloKext.kext"
+cp -R "$KX/MyLibrary.kext" "$KX/MyLibClient.kext" "$ext/"
+if [ "$(id -u)" = 0 ]; then chown -R 0:0 "$ext"; fi
+chmod -R go-w "$ext"
+ls -l "$ext" | sed 's/^/  /'
+
+step "8. kextload, kextstat, the kext's own log lines, kextunload (against a running kernel)"
+cat > "$BUILD/demo-kexts.sh" << 'EOS'
+show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
+show kextload "$KEXTHOST_ROOT/Extensions/HelloKext.kext"
+show kextload -b com.example.kext.MyLibClient
+show kextstat -k
+echo '$ kexthost dmesg | grep -e Hello -e MyLib'
+kexthost dmesg --root "$KEXTHOST_ROOT" | grep -e 'Hello, World' -e 'HelloKext:' -e 'MyLibClient:' | sed 's/^/  /'
+show kextunload -b com.example.kext.MyLibrary
+show kextunload -b com.example.kext.MyLibClient -b com.example.kext.MyLibrary "$KEXTHOST_ROOT/Extensions/HelloKext.kext"
+EOS
+if [ "$(id -u)" = 0 ]; then
+	echo "\$ $K run --root $root -- sh demo-kexts.sh   (the kernel sets KEXTHOST_SOCKET for the tools)"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-kexts.sh"
+else
+	echo "  (skipped: loading kexts needs root, and kexts must be root-owned)"
+fi
+
+step "9. Broken kexts: diagnostics offline (kextutil -n -t) and the libraries a kext needs (kextlibs)"
+echo "\$ kextutil -n -t $KX/broken/MissingDependency.kext"
+KEXTHOST_ROOT=$root $KB/kextutil -n -t "$KX/broken/MissingDependency.kext" 2>&1 | sed 's/^/  /' || true
+echo "\$ kextutil -n -t $KX/broken/Unresolved.kext"
+KEXTHOST_ROOT=$root $KB/kextutil -n -t "$KX/broken/Unresolved.kext" 2>&1 | sed 's/^/  /' || true
+echo "\$ kextlibs -undef-symbols $KX/broken/Unresolved.kext"
+KEXTHOST_ROOT=$root $KB/kextlibs -undef-symbols "$KX/broken/Unresolved.kext" 2>&1 | sed 's/^/  /' || true
+echo "\$ kextlibs -xml kexts/MyLibClient   (paste into Info.plist's OSBundleLibraries)"
+KEXTHOST_ROOT=$root $KB/kextlibs -xml "$KX/MyLibClient.kext" 2>/dev/null | sed 's/^/  /' || true
+# ==== end of Kernel extensions =======================================================
+
+step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md"

@@ -31,7 +31,7 @@ KXLD_VARIANTS := $(foreach c,gcc clang,$(foreach s,$(KXLD_SETS),$(c)-$(s)))
 
 KXLD_BASIC_OBJS := $(KXLD_VARIANTS:%=$(KXLD_OBJ_DIR)/basic-%.o)
 KXLD_ONE_OBJS := $(addprefix $(KXLD_OBJ_DIR)/,unresolved.o common.o tls.o weak.o weak-tested.o alloc.o meta.o \
-	dup.o small.o large.o relocs.o client.o client-hidden.o)
+	dup.o small.o large.o relocs.o client.o client-hidden.o comdat.o)
 KXLD_SO := $(KXLD_OBJ_DIR)/small.so $(KXLD_OBJ_DIR)/large.so
 KXLD_ALL_OBJS := $(KXLD_BASIC_OBJS) $(KXLD_ONE_OBJS) $(KXLD_SO)
 

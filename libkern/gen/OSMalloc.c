@@ -24,12 +24,15 @@ struct __OSMallocTag__ {
 	uint32_t osmt_refcnt;
 	uint32_t osmt_state;
 	uint32_t osmt_attr;
-	uint64_t osmt_bytes; /* outstanding */
-	uint64_t osmt_count; /* outstanding allocations */
+	uint64_t osmt_bytes;   /* outstanding */
+	uint64_t osmt_count;   /* outstanding allocations */
+	uintptr_t osmt_caller; /* return address of OSMalloc_Tagalloc: attributes the tag to a kext */
+	uint64_t osmt_serial;  /* creation order */
 	char osmt_name[OSMT_MAX_NAME];
 };
 
 static struct __OSMallocTag__ *osmt_list;
+static uint64_t osmt_next_serial = 1;
 static early_spin_t osmt_lock = EARLY_SPIN_INIT;
 
 static int
@@ -52,7 +55,9 @@ OSMalloc_Tagalloc(const char *name, uint32_t flags)
 	}
 	tag->osmt_refcnt = 1;
 	strlcpy(tag->osmt_name, name != NULL ? name : "", sizeof(tag->osmt_name));
+	tag->osmt_caller = (uintptr_t)__builtin_return_address(0);
 	early_spin_lock(&osmt_lock);
+	tag->osmt_serial = osmt_next_serial++;
 	tag->osmt_next = osmt_list;
 	if (osmt_list != NULL) {
 		osmt_list->osmt_prev = tag;
@@ -201,6 +206,35 @@ OSMalloc_tag_iterate(void (*fn)(const char *name, uint64_t bytes, uint64_t count
 	for (OSMallocTag t = osmt_list; t != NULL; t = t->osmt_next) {
 		fn(t->osmt_name, __atomic_load_n(&t->osmt_bytes, __ATOMIC_RELAXED),
 		   __atomic_load_n(&t->osmt_count, __ATOMIC_RELAXED), ctx);
+	}
+	early_spin_unlock(&osmt_lock);
+}
+
+uint64_t
+OSMalloc_tag_next_serial(void)
+{
+	uint64_t serial;
+
+	early_spin_lock(&osmt_lock);
+	serial = osmt_next_serial;
+	early_spin_unlock(&osmt_lock);
+	return serial;
+}
+
+void
+OSMalloc_tag_iterate_created_by(uintptr_t lo, uintptr_t hi, uint64_t since,
+                                void (*fn)(const char *name, uint64_t bytes, uint64_t count, bool released,
+                                           void *ctx),
+                                void *ctx)
+{
+	early_spin_lock(&osmt_lock);
+	for (OSMallocTag t = osmt_list; t != NULL; t = t->osmt_next) {
+		if (t->osmt_caller < lo || t->osmt_caller >= hi || t->osmt_serial < since) {
+			continue;
+		}
+		fn(t->osmt_name, __atomic_load_n(&t->osmt_bytes, __ATOMIC_RELAXED),
+		   __atomic_load_n(&t->osmt_count, __ATOMIC_RELAXED),
+		   (__atomic_load_n(&t->osmt_state, __ATOMIC_ACQUIRE) & OSMT_RELEASED) != 0, ctx);
 	}
 	early_spin_unlock(&osmt_lock);
 }

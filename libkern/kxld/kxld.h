@@ -10,7 +10,9 @@
  * Errors: every function returns 0 or a Darwin errno; kxld_link() also
  * appends OSString messages in kxld's wording, each prefixed "kxld[<id>]: "
  * (one message per line; an unresolved-symbol list is the header line then
- * one "\t<name>" line per symbol), to `diagnostics` when it is not NULL.
+ * one "\t<name>" line per symbol), to `diagnostics` when it is not NULL,
+ * and writes the same lines to the kernel log (as XNU's kxld does), so
+ * callers need not print them again.
  *
  *   EINVAL   bad arguments
  *   ENOEXEC  malformed or unsupported object (not ELF64 x86-64 ET_REL,

@@ -4,8 +4,10 @@
  * class records, constructors, UUID, exported symbols for dependents), and
  * unlinking.
  *
- * The record keeps its own copy of the symbol names, so the object's bytes
- * may be freed after kxld_link(). Exported symbols (defined, global or weak,
+ * The record's tables (symbols, export hash, sections, a copy of the names,
+ * so the object's bytes may be freed after kxld_link()) live in the image's
+ * own memory, a "linkedit" area at the end of its data segment sized by
+ * kxld_image_plan() before layout; only the small struct is kalloc'd. Exported symbols (defined, global or weak,
  * default or protected visibility, never kmod_info — XNU keeps it private
  * too) sit in an open-addressing hash table for kxld_image_lookup(); while
  * filling it, two strong definitions of one name are reported in kxld's
@@ -17,37 +19,39 @@
 #include "host/khost.h"
 #include "libkern/kxld/kxld_internal.h"
 
-static uint32_t
+/*
+ * djb2 (xor variant), one shift-add per byte, then a multiplicative finish:
+ * names that differ only in their last characters (f1, f2, ...) must not
+ * land in neighbouring buckets, or linear probing builds long runs.
+ */
+static inline uint32_t
 kxld_hash_name(const char *s)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = 5381;
 
 	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
+		h = ((h << 5) + h) ^ (uint8_t)*s;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
 	return h;
 }
 
 static void
 kxld_image_free_record(struct kxld_image *img)
 {
-	if (img->kext_id != NULL)
-		kfree(img->kext_id, img->kext_id_size);
-	if (img->strtab != NULL)
-		kfree(img->strtab, img->strtab_size);
-	if (img->syms != NULL)
-		kfree(img->syms, (size_t)img->nsyms * sizeof(*img->syms));
-	if (img->hash != NULL)
-		kfree(img->hash, (size_t)img->hash_size * sizeof(*img->hash));
-	if (img->sects != NULL)
-		kfree(img->sects, (size_t)img->nsects * sizeof(*img->sects));
+	/* The tables live in the image's own memory (its linkedit area). */
 	kfree(img, sizeof(*img));
 }
 
-static bool
+/* Symbols the image keeps: named definitions in loaded sections (or absolute). */
+static inline bool
 kxld_sym_listed(const struct kxld_object *o, const struct kxld_sym *s)
 {
-	return s->name[0] != 0 && s->type != STT_SECTION && s->type != STT_FILE && s->shndx != SHN_UNDEF &&
-	       s->shndx != SHN_COMMON && !(s->flags & KXLD_SYMF_UNLOADED) && (s->flags & KXLD_SYMF_RESOLVED);
+	if (s->name[0] == 0 || s->type == STT_SECTION || s->type == STT_FILE || s->shndx == SHN_UNDEF ||
+	    s->shndx == SHN_COMMON || (s->flags & KXLD_SYMF_UNLOADED))
+		return false;
+	return s->shndx == SHN_ABS || (s->shndx < o->nsects && o->sects[s->shndx].seg != KXLD_SEG_NONE);
 }
 
 /* Insert exported and hidden globals; report strong duplicates. 0 or EEXIST. */
@@ -60,11 +64,11 @@ kxld_image_hash(struct kxld_image *img, struct kxld_diag *d)
 	for (uint32_t i = 0; i < img->nsyms; i++) {
 		struct kxld_isym *s = &img->syms[i];
 		const char *name = img->strtab + s->name;
-		uint32_t h;
 
 		if (!(s->flags & KXLD_SYM_GLOBAL))
 			continue;
-		for (h = kxld_hash_name(name) & mask;; h = (h + 1) & mask) {
+		s->hash = kxld_hash_name(name);
+		for (uint32_t h = s->hash & mask;; h = (h + 1) & mask) {
 			uint32_t slot = img->hash[h];
 			struct kxld_isym *o;
 
@@ -73,7 +77,7 @@ kxld_image_hash(struct kxld_image *img, struct kxld_diag *d)
 				break;
 			}
 			o = &img->syms[slot - 1];
-			if (strcmp(img->strtab + o->name, name) != 0)
+			if (o->hash != s->hash || strcmp(img->strtab + o->name, name) != 0)
 				continue;
 			if ((o->flags & KXLD_SYM_WEAKDEF) && !(s->flags & KXLD_SYM_WEAKDEF)) {
 				img->hash[h] = i + 1; /* a strong definition beats a weak one */
@@ -117,23 +121,68 @@ kxld_seg_prot(int seg)
 	}
 }
 
+static size_t
+kxld_align16(size_t v)
+{
+	return (v + 15) & ~(size_t)15;
+}
+
+void
+kxld_image_plan(const struct kxld_object *o, const char *kext_id, struct kxld_linkedit_plan *pl)
+{
+	size_t names = sizeof("__kxld_stubs") + sizeof("__kxld_got");
+
+	bzero(pl, sizeof(*pl));
+	pl->nsects = 2;
+	for (size_t i = 1; i < o->nsects; i++) {
+		if (o->sects[i].seg != KXLD_SEG_NONE) {
+			names += strlen(o->sects[i].name) + 1;
+			pl->nsects++;
+		}
+	}
+	for (size_t i = 1; i < o->nsyms; i++) {
+		if (kxld_sym_listed(o, &o->syms[i])) {
+			pl->nsyms++;
+			if (o->syms[i].bind == STB_GLOBAL || o->syms[i].bind == STB_WEAK)
+				pl->nglobal++;
+		}
+	}
+	pl->hash_size = 8;
+	while (pl->hash_size < pl->nglobal * 2)
+		pl->hash_size <<= 1;
+	pl->strtab_size = o->strtab_size + names;
+	pl->off_syms = 0;
+	pl->off_hash = kxld_align16(pl->off_syms + (size_t)pl->nsyms * sizeof(struct kxld_isym));
+	pl->off_sects = kxld_align16(pl->off_hash + (size_t)pl->hash_size * sizeof(uint32_t));
+	pl->off_strtab = kxld_align16(pl->off_sects + (size_t)pl->nsects * sizeof(struct kxld_isect));
+	pl->off_id = pl->off_strtab + pl->strtab_size;
+	pl->total = kxld_align16(pl->off_id + strlen(kext_id) + 1);
+}
+
 int
 kxld_image_build(const struct kxld_linker_view *v, struct kxld_image **out)
 {
 	const struct kxld_object *o = v->obj;
+	const struct kxld_linkedit_plan *pl = v->plan;
+	uint8_t *le = (uint8_t *)v->linkedit;
 	struct kxld_image *img;
-	size_t names = 0, nsects = 2, name_off;
-	uint32_t nsyms = 0, nglobal = 0;
-	int err = ENOMEM;
+	size_t name_off;
+	uint32_t nsyms = 0;
+	int err;
 
 	img = kalloc(sizeof(*img));
 	if (img == NULL)
 		return ENOMEM;
 	bzero(img, sizeof(*img));
+	/* The linkedit area is zero: fresh pages, or zeroed by the linker. */
+	img->syms = (struct kxld_isym *)(le + pl->off_syms);
+	img->hash = (uint32_t *)(le + pl->off_hash);
+	img->hash_size = pl->hash_size;
+	img->sects = (struct kxld_isect *)(le + pl->off_sects);
+	img->strtab = (char *)(le + pl->off_strtab);
+	img->strtab_size = pl->strtab_size;
+	img->kext_id = (char *)(le + pl->off_id);
 	img->kext_id_size = strlen(v->p->kext_id) + 1;
-	img->kext_id = kalloc(img->kext_id_size);
-	if (img->kext_id == NULL)
-		goto fail;
 	memcpy(img->kext_id, v->p->kext_id, img->kext_id_size);
 	img->base = v->base;
 	img->size = v->size;
@@ -152,42 +201,8 @@ kxld_image_build(const struct kxld_linker_view *v, struct kxld_image **out)
 	kxld_object_compute_uuid(o, img->uuid);
 
 	/* Names: a copy of the symbol string table, then the loaded sections' names. */
-	for (size_t i = 1; i < o->nsects; i++) {
-		if (o->sects[i].seg != KXLD_SEG_NONE) {
-			names += strlen(o->sects[i].name) + 1;
-			nsects++;
-		}
-	}
-	names += sizeof("__kxld_stubs") + sizeof("__kxld_got");
-	for (size_t i = 1; i < o->nsyms; i++) {
-		if (kxld_sym_listed(o, &o->syms[i])) {
-			nsyms++;
-			if (o->syms[i].bind == STB_GLOBAL || o->syms[i].bind == STB_WEAK)
-				nglobal++;
-		}
-	}
-	img->strtab_size = o->strtab_size + names;
-	img->strtab = kalloc(img->strtab_size);
-	img->nsyms = nsyms;
-	img->syms = kalloc((size_t)(nsyms ? nsyms : 1) * sizeof(*img->syms));
-	img->hash_size = 8;
-	while (img->hash_size < nglobal * 2)
-		img->hash_size <<= 1;
-	img->hash = kalloc((size_t)img->hash_size * sizeof(*img->hash));
-	img->sects = kalloc(nsects * sizeof(*img->sects));
-	if (img->strtab == NULL || img->syms == NULL || img->hash == NULL || img->sects == NULL) {
-		if (img->syms == NULL)
-			img->nsyms = 0;
-		if (img->sects == NULL)
-			nsects = 0;
-		img->nsects = (uint32_t)nsects;
-		goto fail;
-	}
-	bzero(img->hash, (size_t)img->hash_size * sizeof(*img->hash));
 	if (o->strtab_size > 0)
 		memcpy(img->strtab, o->strtab, o->strtab_size);
-
-	nsyms = 0;
 	for (size_t i = 1; i < o->nsyms; i++) {
 		const struct kxld_sym *s = &o->syms[i];
 		struct kxld_isym *is;
@@ -199,21 +214,24 @@ kxld_image_build(const struct kxld_linker_view *v, struct kxld_image **out)
 		is->addr = s->addr;
 		is->size = s->size;
 		is->flags = 0;
+		is->hash = 0;
 		if (s->type == STT_FUNC)
 			is->flags |= KXLD_SYM_FUNCTION;
 		else if (s->type == STT_OBJECT)
 			is->flags |= KXLD_SYM_OBJECT;
 		if (s->bind == STB_GLOBAL || s->bind == STB_WEAK) {
+			bool kmod = strcmp(s->name, KXLD_KMOD_INFO_SYMBOL) == 0;
+
 			is->flags |= KXLD_SYM_GLOBAL;
 			if (s->bind == STB_WEAK)
 				is->flags |= KXLD_SYM_WEAKDEF;
-			if (s->vis != STV_HIDDEN && s->vis != STV_INTERNAL &&
-			    strcmp(s->name, KXLD_KMOD_INFO_SYMBOL) != 0)
+			if (s->vis != STV_HIDDEN && s->vis != STV_INTERNAL && !kmod)
 				is->flags |= KXLD_SYM_EXPORTED;
-			if (strcmp(s->name, KXLD_KMOD_INFO_SYMBOL) == 0)
+			if (kmod)
 				img->kmod_info = s->addr;
 		}
 	}
+	img->nsyms = nsyms;
 
 	/* Sections: the loaded ones in object order, then the linker's own. */
 	name_off = o->strtab_size;
@@ -229,14 +247,13 @@ kxld_image_build(const struct kxld_linker_view *v, struct kxld_image **out)
 	                    KXLD_PROT_READ | KXLD_PROT_WRITE);
 
 	err = kxld_image_hash(img, v->diag);
-	if (err != 0)
-		goto fail;
+	if (err != 0) {
+		kxld_image_free_record(img);
+		return err;
+	}
 	kxld_region_add_image(img);
 	*out = img;
 	return 0;
-fail:
-	kxld_image_free_record(img);
-	return err;
 }
 
 void
@@ -335,16 +352,16 @@ kxld_image_uuid(const struct kxld_image *img, uint8_t uuid[16])
 int
 kxld_image_lookup(const struct kxld_image *img, const char *name, uintptr_t *addr)
 {
-	uint32_t mask = img->hash_size - 1;
+	uint32_t mask = img->hash_size - 1, hash = kxld_hash_name(name);
 
-	for (uint32_t h = kxld_hash_name(name) & mask;; h = (h + 1) & mask) {
+	for (uint32_t h = hash & mask;; h = (h + 1) & mask) {
 		uint32_t slot = img->hash[h];
 		const struct kxld_isym *s;
 
 		if (slot == 0)
 			return ENOENT;
 		s = &img->syms[slot - 1];
-		if (strcmp(img->strtab + s->name, name) == 0) {
+		if (s->hash == hash && strcmp(img->strtab + s->name, name) == 0) {
 			if (!(s->flags & KXLD_SYM_EXPORTED))
 				return ENOENT;
 			*addr = s->addr;

@@ -53,6 +53,14 @@ void kxld_log(struct kxld_diag *d, const char *fmt, ...) __printflike(2, 3);
 #define KXLD_GOT_SYMBOL "_GLOBAL_OFFSET_TABLE_"
 #define KXLD_OSMETACLASS_SECTION "osmetaclass"
 
+/* ---- scratch memory for one link (kxld_util.c) ------------------------------------- */
+
+struct kxld_scratch;
+struct kxld_scratch *kxld_scratch_get(void); /* may return NULL: the calls below then use kalloc */
+void kxld_scratch_put(struct kxld_scratch *s);
+void *kxld_scratch_zalloc(struct kxld_scratch *s, size_t n); /* zeroed */
+void kxld_scratch_free(struct kxld_scratch *s, void *p, size_t n);
+
 /* ---- the parsed object ------------------------------------------------------- */
 
 /* Where a section goes. Segments are laid out in this order, each page-aligned. */
@@ -101,6 +109,7 @@ struct kxld_sym {
 
 struct kxld_object {
 	struct kxld_diag *diag;
+	struct kxld_scratch *tmp; /* the tables below live here */
 	Elf *elf;
 	const uint8_t *bytes;
 	size_t size;
@@ -129,6 +138,7 @@ void kxld_object_compute_uuid(const struct kxld_object *o, uint8_t uuid[16]);
 struct kxld_isym {
 	uint32_t name;  /* offset in image->strtab */
 	uint32_t flags; /* KXLD_SYM_* */
+	uint32_t hash;  /* of the name, for the export table */
 	uintptr_t addr;
 	uint64_t size;
 };
@@ -163,6 +173,14 @@ struct kxld_image {
 	uint32_t nsects;
 };
 
+/* Sizes and offsets of an image's tables in its linkedit area (kxld_image_plan). */
+struct kxld_linkedit_plan {
+	uint32_t nsyms, nglobal, hash_size, nsects;
+	size_t strtab_size;
+	size_t off_syms, off_hash, off_sects, off_strtab, off_id, total;
+};
+void kxld_image_plan(const struct kxld_object *o, const char *kext_id, struct kxld_linkedit_plan *plan);
+
 /* What the linker hands to kxld_image_build() once the object is mapped and relocated. */
 struct kxld_linker_view {
 	const struct kxld_link_params *p;
@@ -172,6 +190,8 @@ struct kxld_linker_view {
 	size_t size;
 	uintptr_t seg_addr[KXLD_SEG_COUNT];
 	size_t seg_size[KXLD_SEG_COUNT];
+	const struct kxld_linkedit_plan *plan;
+	uintptr_t linkedit; /* zero-filled, plan->total bytes */
 	uintptr_t init_addr, fini_addr, meta_addr, stubs_addr, got_addr;
 	size_t init_size, fini_size, meta_size, stubs_size, got_size;
 };
@@ -180,8 +200,12 @@ int kxld_image_build(const struct kxld_linker_view *v, struct kxld_image **out);
 
 /* ---- the kext region ------------------------------------------------------------ */
 
-/* Allocate `size` bytes (page multiple) aligned to `align` (power of two >= page), committed RW. */
-int kxld_region_alloc(size_t size, size_t align, uintptr_t *out);
+/*
+ * Allocate `size` bytes (page multiple) aligned to `align` (power of two >=
+ * page), accessible RW. *dirty: the pages hold an earlier image's bytes
+ * (zero what you do not overwrite); otherwise they are zero-filled.
+ */
+int kxld_region_alloc(size_t size, size_t align, uintptr_t *out, bool *dirty);
 void kxld_region_free(uintptr_t addr, size_t size);
 /* Bounds of the region (after kxld_init). */
 void kxld_region_bounds(uintptr_t *lo, uintptr_t *hi);
@@ -202,11 +226,10 @@ const struct kxld_binding *kxld_binding_get(int index);
 /* ---- the architecture (kxld_x86_64.c) -------------------------------------------- */
 
 /* What a relocation type needs before layout. */
-#define KXLD_RNEED_GOT 0x1      /* a GOT slot for the symbol */
-#define KXLD_RNEED_BRANCH 0x2   /* a PC-relative branch: a stub if the target is far */
-#define KXLD_RNEED_GOTBASE 0x4  /* the GOT base address (GOTPC*, GOTOFF*) */
-#define KXLD_RNEED_SIZE 0x8     /* the symbol's size (SIZE32/64) */
-#define KXLD_RNEED_PCREL32 0x10 /* a 32-bit PC-relative data reference: far targets get a GOT-free error */
+#define KXLD_RNEED_GOT 0x1     /* a GOT slot for the symbol */
+#define KXLD_RNEED_BRANCH 0x2  /* a PC-relative branch: a stub if the target is far */
+#define KXLD_RNEED_GOTBASE 0x4 /* the GOT base address (GOTPC*, GOTOFF*) */
+#define KXLD_RNEED_SIZE 0x8    /* the symbol's size (SIZE32/64) */
 
 struct kxld_rinfo {
 	const char *name;   /* R_X86_64_... */
@@ -216,7 +239,18 @@ struct kxld_rinfo {
 	bool supported;
 };
 
-/* Describe a relocation type; false for a type this architecture does not know. */
+/* The architecture's table of relocation types, indexed by type (entries without a name are unknown). */
+extern const struct kxld_rinfo kxld_arch_relocs[];
+extern const uint32_t kxld_arch_nrelocs;
+
+/* Describe a relocation type; NULL / false for a type this architecture does not know. */
+static inline const struct kxld_rinfo *
+kxld_arch_reloc_lookup(uint32_t type)
+{
+	if (type >= kxld_arch_nrelocs || kxld_arch_relocs[type].name == NULL)
+		return NULL;
+	return &kxld_arch_relocs[type];
+}
 bool kxld_arch_reloc_info(uint32_t type, struct kxld_rinfo *ri);
 bool kxld_arch_machine_ok(unsigned int e_machine);
 

@@ -5,12 +5,13 @@
  *   2. resolve symbols: imports through the caller's resolver (which decides
  *      what this kext may see), weak imports as XNU does, bindings of
  *      kalloc/kfree to per-image trampolines; refuse TLS and common symbols;
- *   3. scan relocations: validate every entry, count the GOT slots and the
- *      far-call stubs the image needs (a stub only when an import is out of
- *      32-bit reach of the whole region);
+ *   3. scan relocation types: refuse TLS and dynamic ones, bound the GOT;
+ *      plan a far-call stub for each import out of 32-bit reach of the
+ *      whole region;
  *   4. lay out three page-aligned segments (text+stubs+trampolines RX,
  *      rodata R, data+arrays+GOT+bss RW), allocate them in the region, copy;
- *   5. apply relocations (kxld_x86_64.c computes and checks each value);
+ *   5. check and apply each relocation (kxld_x86_64.c computes and checks
+ *      each value), filling GOT slots on first use;
  *   6. protect W^X and build the image's symbol table (kxld_image.c).
  *
  * Every failure leaves nothing mapped and nothing allocated.
@@ -25,7 +26,7 @@ struct kxld_linker {
 	const struct kxld_link_params *p;
 	struct kxld_diag diag;
 	struct kxld_object obj;
-	uint32_t ngot, nstubs, ntramp;
+	uint32_t ngot, got_cap, nstubs, ntramp;
 	bool need_got_base;
 	uintptr_t region_lo, region_hi;
 	/* Layout. */
@@ -34,7 +35,11 @@ struct kxld_linker {
 	size_t seg_off[KXLD_SEG_COUNT], seg_size[KXLD_SEG_COUNT];
 	size_t stubs_off, tramp_off, got_off; /* offsets in the image */
 	size_t init_off, init_size, fini_off, fini_size, meta_off, meta_size;
+	struct kxld_linkedit_plan plan;
+	size_t linkedit_off;
 	bool mapped;
+	uint32_t *placed; /* section indices in layout order (increasing offsets) */
+	size_t nplaced;
 };
 
 /* Layout ranks within a segment: normal sections first, bss last. */
@@ -186,117 +191,124 @@ kxld_resolve_symbols(struct kxld_linker *lk)
 
 /* ---- step 3: relocation scan ----------------------------------------------------------- */
 
+/*
+ * Before layout only the relocation *types* are read: they say whether a GOT
+ * (at most one slot per GOT-using relocation, at most one per symbol) and
+ * its base are needed, and reveal TLS and dynamic relocations early. Every
+ * other check (symbol index, offset, what the symbol is) happens while
+ * applying, which touches each entry once more anyway.
+ */
 static const char *
 kxld_reloc_name(uint32_t type, char *buf, size_t len)
 {
-	struct kxld_rinfo ri;
+	const struct kxld_rinfo *ri = kxld_arch_reloc_lookup(type);
 
-	if (kxld_arch_reloc_info(type, &ri))
-		return ri.name;
+	if (ri != NULL)
+		return ri->name;
 	snprintf(buf, len, "type %u", type);
 	return buf;
 }
 
-/* Validate one relocation and note what it needs. */
-static int
-kxld_scan_reloc(struct kxld_linker *lk, const struct kxld_sect *t, const Elf64_Rela *r)
+static const char *
+kxld_reloc_symname(const struct kxld_object *o, const Elf64_Rela *r)
 {
-	struct kxld_object *o = &lk->obj;
-	uint32_t type = (uint32_t)ELF64_R_TYPE(r->r_info);
 	uint64_t symi = ELF64_R_SYM(r->r_info);
-	struct kxld_rinfo ri;
-	struct kxld_sym *s;
+
+	if (symi == 0 || symi >= o->nsyms)
+		return "(none)";
+	return o->syms[symi].name[0] ? o->syms[symi].name : "(unnamed)";
+}
+
+/* Why a relocation type is refused. Always ENOEXEC. */
+static int
+kxld_reloc_refuse(struct kxld_linker *lk, const struct kxld_sect *t, const Elf64_Rela *r)
+{
+	uint32_t type = (uint32_t)ELF64_R_TYPE(r->r_info);
+	const struct kxld_rinfo *ri = kxld_arch_reloc_lookup(type);
 	char tbuf[24];
 
-	if (!kxld_arch_reloc_info(type, &ri)) {
+	if (ri == NULL)
 		kxld_log(&lk->diag, KXLD_MSG_MALFORMED "unknown relocation %s in section %s.",
 		         kxld_reloc_name(type, tbuf, sizeof(tbuf)), t->name);
-		return ENOEXEC;
-	}
-	if (symi >= o->nsyms || (symi == 0 && type != R_X86_64_NONE && o->nsyms == 0)) {
-		kxld_log(&lk->diag,
-		         KXLD_MSG_MALFORMED "relocation in section %s refers to symbol %llu of %zu.", t->name,
-		         (unsigned long long)symi, o->nsyms);
-		return ENOEXEC;
-	}
-	s = symi != 0 ? &o->syms[symi] : NULL;
-	if (ri.tls) {
-		kxld_log(&lk->diag, KXLD_MSG_TLS " %s against %s in section %s.", ri.name,
-		         s ? s->name : "(none)", t->name);
-		return ENOEXEC;
-	}
-	if (!ri.supported) {
+	else if (ri->tls)
+		kxld_log(&lk->diag, KXLD_MSG_TLS " %s against %s in section %s.", ri->name,
+		         kxld_reloc_symname(&lk->obj, r), t->name);
+	else
 		kxld_log(&lk->diag,
 		         "Relocation %s in section %s is a dynamic-linking relocation, not supported in a "
 		         "kext "
 		         "(link the kext with ld -r).",
-		         ri.name, t->name);
-		return ENOEXEC;
+		         ri->name, t->name);
+	return ENOEXEC;
+}
+
+/* The relocation sections that apply to loaded sections, one at a time. */
+static bool
+kxld_next_rela(struct kxld_linker *lk, size_t *i, const struct kxld_sect **t, const Elf64_Rela **rela,
+               size_t *n, int *err)
+{
+	struct kxld_object *o = &lk->obj;
+
+	for (*i += 1; *i < o->nsects; *i += 1) {
+		const struct kxld_sect *rs = &o->sects[*i];
+
+		if (rs->type != SHT_RELA)
+			continue;
+		if (rs->info == 0 || rs->info >= o->nsects) {
+			kxld_log(&lk->diag, KXLD_MSG_MALFORMED "relocation section %s applies to section %u.",
+			         rs->name, rs->info);
+			*err = ENOEXEC;
+			return false;
+		}
+		if (o->sects[rs->info].seg == KXLD_SEG_NONE)
+			continue; /* relocations of debug information and other unloaded sections */
+		*err = kxld_object_relocs(o, *i, rela, n);
+		if (*err != 0)
+			return false;
+		*t = &o->sects[rs->info];
+		return true;
 	}
-	if (t->type == SHT_NOBITS || r->r_offset > t->size || ri.width > t->size - r->r_offset) {
-		kxld_log(&lk->diag,
-		         KXLD_MSG_MALFORMED "relocation %s at offset 0x%llx lies outside section %s.",
-		         ri.name, (unsigned long long)r->r_offset, t->name);
-		return ENOEXEC;
-	}
-	if (ri.needs & KXLD_RNEED_GOTBASE)
-		lk->need_got_base = true;
-	if (s == NULL)
-		return 0;
-	if (s->flags & KXLD_SYMF_UNLOADED) {
-		kxld_log(&lk->diag,
-		         "Relocation %s in section %s refers to %s in section %s, which is not loaded.",
-		         ri.name, t->name, s->name[0] ? s->name : "(unnamed)", o->sects[s->shndx].name);
-		return ENOEXEC;
-	}
-	if ((s->flags & KXLD_SYMF_UNDEF) && !(s->flags & KXLD_SYMF_RESOLVED) &&
-	    strcmp(s->name, KXLD_GOT_SYMBOL) != 0)
-		return ENOENT; /* already listed as unresolved */
-	if ((ri.needs & KXLD_RNEED_SIZE) && (s->flags & KXLD_SYMF_UNDEF)) {
-		kxld_log(&lk->diag,
-		         "Relocation %s against imported symbol %s is not supported (its size is unknown).",
-		         ri.name, s->name);
-		return ENOEXEC;
-	}
-	if ((ri.needs & KXLD_RNEED_GOT) && s->got == 0)
-		s->got = ++lk->ngot;
-	if ((ri.needs & KXLD_RNEED_BRANCH) && s->stub == 0 && (s->flags & KXLD_SYMF_RESOLVED) &&
-	    !(s->flags & KXLD_SYMF_BOUND) && !kxld_arch_reach32(lk->region_lo, lk->region_hi, s->addr))
-		s->stub = ++lk->nstubs;
-	return 0;
+	return false;
 }
 
 static int
 kxld_scan_relocs(struct kxld_linker *lk)
 {
-	struct kxld_object *o = &lk->obj;
+	const struct kxld_sect *t;
+	const Elf64_Rela *rela;
+	size_t i = 0, n, got = 0;
 	int err = 0;
 
-	for (size_t i = 1; i < o->nsects; i++) {
-		const Elf64_Rela *rela;
-		size_t n;
-
-		if (o->sects[i].type != SHT_RELA)
-			continue;
-		if (o->sects[i].info >= o->nsects || o->sects[i].info == 0) {
-			kxld_log(&lk->diag, KXLD_MSG_MALFORMED "relocation section %s applies to section %u.",
-			         o->sects[i].name, o->sects[i].info);
-			return ENOEXEC;
-		}
-		if (o->sects[o->sects[i].info].seg == KXLD_SEG_NONE)
-			continue; /* relocations of debug information and other unloaded sections */
-		err = kxld_object_relocs(o, i, &rela, &n);
-		if (err != 0)
-			return err;
+	while (kxld_next_rela(lk, &i, &t, &rela, &n, &err)) {
 		for (size_t k = 0; k < n; k++) {
-			int e = kxld_scan_reloc(lk, &o->sects[o->sects[i].info], &rela[k]);
-			if (e == ENOENT)
-				err = ENOENT; /* keep scanning: other errors may follow */
-			else if (e != 0)
-				return e;
+			const struct kxld_rinfo *ri =
+			        kxld_arch_reloc_lookup((uint32_t)ELF64_R_TYPE(rela[k].r_info));
+
+			if (ri == NULL || ri->tls || !ri->supported)
+				return kxld_reloc_refuse(lk, t, &rela[k]);
+			if (ri->needs & KXLD_RNEED_GOT)
+				got++;
+			if (ri->needs & KXLD_RNEED_GOTBASE)
+				lk->need_got_base = true;
 		}
 	}
+	lk->got_cap = (uint32_t)(got < lk->obj.nsyms ? got : lk->obj.nsyms);
 	return err;
+}
+
+/* Far imports (out of 32-bit reach of the whole region) get a stub for PC-relative branches. */
+static void
+kxld_plan_stubs(struct kxld_linker *lk)
+{
+	struct kxld_object *o = &lk->obj;
+
+	for (size_t i = 1; i < o->nsyms; i++) {
+		struct kxld_sym *s = &o->syms[i];
+		if ((s->flags & (KXLD_SYMF_UNDEF | KXLD_SYMF_RESOLVED | KXLD_SYMF_BOUND)) ==
+		            (KXLD_SYMF_UNDEF | KXLD_SYMF_RESOLVED) &&
+		    !kxld_arch_reach32(lk->region_lo, lk->region_hi, s->addr))
+			s->stub = ++lk->nstubs;
+	}
 }
 
 /* ---- step 4: layout ---------------------------------------------------------------- */
@@ -313,6 +325,7 @@ kxld_place(struct kxld_linker *lk, struct kxld_sect *s, size_t *off)
 {
 	*off = kxld_round(*off, (size_t)s->align);
 	s->addr = *off; /* an offset in the image until the base is known */
+	lk->placed[lk->nplaced++] = (uint32_t)(s - lk->obj.sects);
 	*off += (size_t)s->size;
 	if (s->align > lk->align)
 		lk->align = (size_t)s->align;
@@ -362,6 +375,9 @@ kxld_layout(struct kxld_linker *lk)
 	size_t page = khost_page_size(), off = 0;
 
 	lk->align = page;
+	lk->placed = kxld_scratch_zalloc(o->tmp, o->nsects * sizeof(uint32_t));
+	if (lk->placed == NULL)
+		return ENOMEM;
 	for (int seg = 0; seg < KXLD_SEG_COUNT; seg++) {
 		lk->seg_off[seg] = off;
 		for (size_t i = 1; i < o->nsects; i++) {
@@ -380,8 +396,8 @@ kxld_layout(struct kxld_linker *lk)
 			kxld_place_arrays(lk, seg, KXLD_RANK_FINI, &off, &lk->fini_off, &lk->fini_size);
 			off = kxld_round(off, 8);
 			lk->got_off = off;
-			off += (size_t)lk->ngot * 8;
-			if (lk->need_got_base && lk->ngot == 0)
+			off += (size_t)lk->got_cap * 8;
+			if (lk->need_got_base && lk->got_cap == 0)
 				off += 8; /* a GOT base that lies inside the image */
 		}
 		for (size_t i = 1; i < o->nsects; i++) {
@@ -397,6 +413,13 @@ kxld_layout(struct kxld_linker *lk)
 			if (o->sects[i].seg == seg && kxld_rank(&o->sects[i]) == KXLD_RANK_BSS)
 				kxld_place(lk, &o->sects[i], &off);
 		}
+		if (seg == KXLD_SEG_DATA) {
+			/* The image record's tables (kxld_image.c), after bss. */
+			kxld_image_plan(o, lk->p->kext_id, &lk->plan);
+			off = kxld_round(off, 16);
+			lk->linkedit_off = off;
+			off += lk->plan.total;
+		}
 		off = kxld_round(off, page);
 		lk->seg_size[seg] = off - lk->seg_off[seg];
 		if (off > lk->region_hi - lk->region_lo) {
@@ -405,12 +428,7 @@ kxld_layout(struct kxld_linker *lk)
 			return ENOMEM;
 		}
 	}
-	lk->size = off;
-	if (lk->size == 0) {
-		/* An object with nothing to load still gets a page, so the image has an address. */
-		lk->size = page;
-		lk->seg_size[KXLD_SEG_DATA] = page;
-	}
+	lk->size = off; /* never 0: the data segment holds at least the image's tables */
 	return 0;
 }
 
@@ -422,20 +440,44 @@ kxld_got_slot(const struct kxld_linker *lk, const struct kxld_sym *s)
 	return lk->base + lk->got_off + (size_t)(s->got - 1) * 8;
 }
 
+/*
+ * Reused pages hold an earlier image: zero everything the copy will not
+ * overwrite (bss, padding, the stub and GOT areas), walking the sections in
+ * the order the layout placed them, i.e. by increasing offset.
+ */
+static void
+kxld_zero_gaps(struct kxld_linker *lk)
+{
+	struct kxld_object *o = &lk->obj;
+	size_t pos = 0;
+
+	for (size_t k = 0; k < lk->nplaced; k++) {
+		const struct kxld_sect *s = &o->sects[lk->placed[k]];
+		if (s->data == NULL || s->size == 0)
+			continue;
+		bzero((void *)(lk->base + pos), (size_t)s->addr - pos);
+		pos = (size_t)s->addr + (size_t)s->size;
+	}
+	bzero((void *)(lk->base + pos), lk->size - pos);
+}
+
 static int
 kxld_map(struct kxld_linker *lk)
 {
 	struct kxld_object *o = &lk->obj;
 	uintptr_t got_base;
+	bool dirty = false;
 	int err;
 
-	err = kxld_region_alloc(lk->size, lk->align, &lk->base);
+	err = kxld_region_alloc(lk->size, lk->align, &lk->base, &dirty);
 	if (err != 0) {
 		kxld_log(&lk->diag, "Cannot allocate %zu bytes in the kext region (error %d).", lk->size,
 		         err);
 		return err;
 	}
 	lk->mapped = true;
+	if (dirty)
+		kxld_zero_gaps(lk);
 	got_base = lk->base + lk->got_off;
 	for (size_t i = 1; i < o->nsects; i++) {
 		struct kxld_sect *s = &o->sects[i];
@@ -476,71 +518,116 @@ kxld_map(struct kxld_linker *lk)
 				kxld_arch_write_stub((uint8_t *)(lk->base + lk->stubs_off +
 				                                 (size_t)(s->stub - 1) * KXLD_STUB_SIZE),
 				                     s->addr);
-			if (s->got != 0)
-				*(uintptr_t *)kxld_got_slot(lk, s) = s->addr;
 		}
 	}
 	return 0;
 }
 
+/* Check one relocation and apply it. */
+static int
+kxld_apply_one(struct kxld_linker *lk, const struct kxld_sect *t, const Elf64_Rela *r)
+{
+	struct kxld_object *o = &lk->obj;
+	uint32_t type = (uint32_t)ELF64_R_TYPE(r->r_info);
+	uint64_t symi = ELF64_R_SYM(r->r_info);
+	const struct kxld_rinfo *ri = kxld_arch_reloc_lookup(type); /* the scan vetted the type */
+	struct kxld_sym *s = NULL;
+	struct kxld_rval v;
+	char tbuf[24];
+	int err;
+
+	if (symi >= o->nsyms) {
+		kxld_log(&lk->diag,
+		         KXLD_MSG_MALFORMED "relocation in section %s refers to symbol %llu of %zu.", t->name,
+		         (unsigned long long)symi, o->nsyms);
+		return ENOEXEC;
+	}
+	if (t->type == SHT_NOBITS || r->r_offset > t->size || ri->width > t->size - r->r_offset) {
+		kxld_log(&lk->diag,
+		         KXLD_MSG_MALFORMED "relocation %s at offset 0x%llx lies outside section %s.",
+		         ri->name, (unsigned long long)r->r_offset, t->name);
+		return ENOEXEC;
+	}
+	/* Field by field: this loop is hot, and a struct initializer zeroes first. */
+	v.S = 0;
+	v.Z = 0;
+	v.G = 0;
+	v.A = r->r_addend;
+	v.P = t->addr + (uintptr_t)r->r_offset;
+	v.GOT = lk->base + lk->got_off;
+	v.before = r->r_offset < 2 ? (unsigned int)r->r_offset : 2;
+	if (symi != 0) {
+		s = &o->syms[symi];
+		if (!(s->flags & KXLD_SYMF_RESOLVED)) {
+			if (s->flags & KXLD_SYMF_UNLOADED)
+				kxld_log(&lk->diag,
+				         "Relocation %s in section %s refers to %s in section %s, which is "
+				         "not loaded.",
+				         ri->name, t->name, s->name[0] ? s->name : "(unnamed)",
+				         o->sects[s->shndx].name);
+			else
+				kxld_log(&lk->diag,
+				         KXLD_MSG_MALFORMED "relocation %s in section %s refers to %s.",
+				         ri->name, t->name,
+				         s->name[0] ? s->name : "an unnamed undefined symbol");
+			return ENOEXEC;
+		}
+		if ((ri->needs & KXLD_RNEED_SIZE) && (s->flags & KXLD_SYMF_UNDEF)) {
+			kxld_log(&lk->diag,
+			         "Relocation %s against imported symbol %s is not supported (its size is "
+			         "unknown).",
+			         ri->name, s->name);
+			return ENOEXEC;
+		}
+		v.S = s->addr;
+		v.Z = s->size;
+		if (ri->needs & KXLD_RNEED_GOT) {
+			if (s->got == 0) {
+				if (lk->ngot >= lk->got_cap)
+					return ENOEXEC; /* cannot happen: the scan counted every GOT relocation */
+				s->got = ++lk->ngot;
+				*(uintptr_t *)kxld_got_slot(lk, s) = s->addr;
+			}
+			v.G = kxld_got_slot(lk, s);
+		}
+	} else if (ri->needs & (KXLD_RNEED_GOT | KXLD_RNEED_SIZE)) {
+		kxld_log(&lk->diag, KXLD_MSG_MALFORMED "relocation %s in section %s has no symbol.", ri->name,
+		         t->name);
+		return ENOEXEC;
+	}
+	v.L = s && s->stub ? lk->base + lk->stubs_off + (size_t)(s->stub - 1) * KXLD_STUB_SIZE : v.S;
+	err = kxld_arch_reloc_apply(type, (uint8_t *)v.P, &v);
+	if (err == ERANGE) {
+		kxld_log(&lk->diag, KXLD_MSG_OVERFLOW);
+		kxld_log(&lk->diag,
+		         "%s against %s at %s+0x%llx: the value 0x%llx does not fit. Code built with "
+		         "-fno-pic or "
+		         "-mcmodel=kernel needs its targets in the low 2 GB; build the kext with -fPIC.",
+		         kxld_reloc_name(type, tbuf, sizeof(tbuf)), s ? s->name : "(absolute)", t->name,
+		         (unsigned long long)r->r_offset, (unsigned long long)(v.S + (uint64_t)v.A));
+	} else if (err != 0) {
+		kxld_log(&lk->diag, KXLD_MSG_MALFORMED "cannot apply %s in section %s.",
+		         kxld_reloc_name(type, tbuf, sizeof(tbuf)), t->name);
+	}
+	return err;
+}
+
 static int
 kxld_apply_relocs(struct kxld_linker *lk)
 {
-	struct kxld_object *o = &lk->obj;
-	uintptr_t got_base = lk->base + lk->got_off;
+	const struct kxld_sect *t;
+	const Elf64_Rela *rela;
+	size_t i = 0, n;
+	int err = 0;
 
-	for (size_t i = 1; i < o->nsects; i++) {
-		const struct kxld_sect *t;
-		const Elf64_Rela *rela;
-		size_t n;
-		int err;
-
-		if (o->sects[i].type != SHT_RELA || o->sects[o->sects[i].info].seg == KXLD_SEG_NONE)
-			continue;
-		t = &o->sects[o->sects[i].info];
-		err = kxld_object_relocs(o, i, &rela, &n);
-		if (err != 0)
-			return err;
+	while (kxld_next_rela(lk, &i, &t, &rela, &n, &err)) {
 		for (size_t k = 0; k < n; k++) {
-			const Elf64_Rela *r = &rela[k];
-			uint32_t type = (uint32_t)ELF64_R_TYPE(r->r_info);
-			uint64_t symi = ELF64_R_SYM(r->r_info);
-			const struct kxld_sym *s = symi ? &o->syms[symi] : NULL;
-			struct kxld_rval v = {
-			        .S = s ? s->addr : 0,
-			        .A = r->r_addend,
-			        .P = t->addr + (uintptr_t)r->r_offset,
-			        .GOT = got_base,
-			        .Z = s ? s->size : 0,
-			        .before = r->r_offset < 2 ? (unsigned int)r->r_offset : 2,
-			};
-			char tbuf[24];
-
-			v.L = s && s->stub ? lk->base + lk->stubs_off + (size_t)(s->stub - 1) * KXLD_STUB_SIZE
-			                   : v.S;
-			v.G = s && s->got ? kxld_got_slot(lk, s) : 0;
-			err = kxld_arch_reloc_apply(type, (uint8_t *)v.P, &v);
-			if (err == ERANGE) {
-				kxld_log(&lk->diag, KXLD_MSG_OVERFLOW);
-				kxld_log(&lk->diag,
-				         "%s against %s at %s+0x%llx: the value 0x%llx does not fit. Code "
-				         "built "
-				         "with -fno-pic or -mcmodel=kernel needs its targets in the low 2 "
-				         "GB; build "
-				         "the kext with -fPIC.",
-				         kxld_reloc_name(type, tbuf, sizeof(tbuf)),
-				         s ? s->name : "(absolute)", t->name, (unsigned long long)r->r_offset,
-				         (unsigned long long)(v.S + (uint64_t)v.A));
-				return ERANGE;
-			}
-			if (err != 0) {
-				kxld_log(&lk->diag, KXLD_MSG_MALFORMED "cannot apply %s in section %s.",
-				         kxld_reloc_name(type, tbuf, sizeof(tbuf)), t->name);
+			err = kxld_apply_one(lk, t, &rela[k]);
+			if (err != 0)
 				return err;
-			}
 		}
 	}
-	return 0;
+	return err;
 }
 
 /* W^X: text (with stubs and trampolines) RX, rodata R; data, GOT and bss stay RW. */
@@ -595,6 +682,8 @@ kxld_link(const struct kxld_link_params *p, struct kxld_image **out, OSArray *di
 	if (err == 0)
 		err = kxld_scan_relocs(&lk);
 	if (err == 0)
+		kxld_plan_stubs(&lk);
+	if (err == 0)
 		err = kxld_layout(&lk);
 	if (err == 0)
 		err = kxld_map(&lk);
@@ -615,6 +704,8 @@ kxld_link(const struct kxld_link_params *p, struct kxld_image **out, OSArray *di
 		        .fini_size = lk.fini_size,
 		        .meta_addr = lk.base + lk.meta_off,
 		        .meta_size = lk.meta_size,
+		        .plan = &lk.plan,
+		        .linkedit = lk.base + lk.linkedit_off,
 		        .stubs_addr = lk.base + lk.stubs_off,
 		        .stubs_size =
 		                (size_t)lk.nstubs * KXLD_STUB_SIZE + (size_t)lk.ntramp * KXLD_TRAMPOLINE_SIZE,
@@ -629,6 +720,7 @@ kxld_link(const struct kxld_link_params *p, struct kxld_image **out, OSArray *di
 	}
 	if (err != 0 && lk.mapped)
 		kxld_region_free(lk.base, lk.size);
+	kxld_scratch_free(lk.obj.tmp, lk.placed, lk.obj.nsects * sizeof(uint32_t));
 	kxld_object_close(&lk.obj);
 	return err;
 }

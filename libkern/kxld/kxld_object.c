@@ -23,22 +23,6 @@
 #define KXLD_MAX_ALIGN ((uint64_t)2 << 20)
 #define KXLD_MAX_SECT_SIZE ((uint64_t)1 << 30)
 
-static void *
-kxld_zalloc(size_t size)
-{
-	void *p = kalloc(size ? size : 1);
-	if (p != NULL)
-		bzero(p, size ? size : 1);
-	return p;
-}
-
-static void
-kxld_zfree(void *p, size_t size)
-{
-	if (p != NULL)
-		kfree(p, size ? size : 1);
-}
-
 static int
 kxld_malformed(struct kxld_object *o, const char *what, unsigned long long a, unsigned long long b)
 {
@@ -49,13 +33,11 @@ kxld_malformed(struct kxld_object *o, const char *what, unsigned long long a, un
 	return ENOEXEC;
 }
 
-/* A NUL-terminated name at `off` in a string table of `size` bytes, or NULL. */
-static const char *
+/* The name at `off` in a string table of `size` bytes whose last byte is NUL (checked once), or NULL. */
+static inline const char *
 kxld_strat(const char *tab, size_t size, uint64_t off)
 {
 	if (tab == NULL || off >= size)
-		return NULL;
-	if (memchr(tab + off, 0, size - (size_t)off) == NULL)
 		return NULL;
 	return tab + off;
 }
@@ -175,7 +157,7 @@ kxld_read_sections(struct kxld_object *o)
 	}
 	if (shstrndx == 0 || shstrndx >= n)
 		return kxld_malformed(o, "section name table index %llu out of range.", shstrndx, 0);
-	o->sects = kxld_zalloc(n * sizeof(struct kxld_sect));
+	o->sects = kxld_scratch_zalloc(o->tmp, n * sizeof(struct kxld_sect));
 	if (o->sects == NULL)
 		return ENOMEM;
 	o->nsects = n;
@@ -190,6 +172,9 @@ kxld_read_sections(struct kxld_object *o)
 			return kxld_malformed(o, "bad section name table (section %llu).", shstrndx, 0);
 		shstr = (const char *)o->bytes + ss->sh_offset;
 		shstr_size = ss->sh_size;
+		if (shstr_size == 0 || shstr[shstr_size - 1] != 0)
+			return kxld_malformed(o, "section name table %llu does not end with a NUL.", shstrndx,
+			                      0);
 	}
 
 	for (size_t i = 0; i < n; i++) {
@@ -274,6 +259,8 @@ kxld_read_symbols(struct kxld_object *o)
 	ss = &o->sects[st->link];
 	o->strtab = (const char *)ss->data;
 	o->strtab_size = ss->size;
+	if (o->strtab_size == 0 || o->strtab[o->strtab_size - 1] != 0)
+		return kxld_malformed(o, "string table %llu does not end with a NUL.", st->link, 0);
 	data = elf_getdata(elf_getscn(o->elf, o->symtab), NULL);
 	if (data == NULL || data->d_type != ELF_T_SYM)
 		return kxld_malformed(o, "unreadable symbol table.", 0, 0);
@@ -291,7 +278,7 @@ kxld_read_symbols(struct kxld_object *o)
 	}
 
 	o->nsyms = data->d_size / sizeof(Elf64_Sym);
-	o->syms = kxld_zalloc(o->nsyms * sizeof(struct kxld_sym));
+	o->syms = kxld_scratch_zalloc(o->tmp, o->nsyms * sizeof(struct kxld_sym));
 	if (o->syms == NULL)
 		return ENOMEM;
 
@@ -406,6 +393,7 @@ kxld_object_open(struct kxld_object *o, const void *bytes, size_t size, struct k
 
 	bzero(o, sizeof(*o));
 	o->diag = d;
+	o->tmp = kxld_scratch_get();
 	o->bytes = bytes;
 	o->size = size;
 	if (bytes == NULL) {
@@ -434,8 +422,9 @@ kxld_object_close(struct kxld_object *o)
 {
 	if (o->elf != NULL)
 		elf_end(o->elf);
-	kxld_zfree(o->sects, o->nsects * sizeof(struct kxld_sect));
-	kxld_zfree(o->syms, o->nsyms * sizeof(struct kxld_sym));
+	kxld_scratch_free(o->tmp, o->sects, o->nsects * sizeof(struct kxld_sect));
+	kxld_scratch_free(o->tmp, o->syms, o->nsyms * sizeof(struct kxld_sym));
+	kxld_scratch_put(o->tmp);
 	bzero(o, sizeof(*o));
 }
 

@@ -4,11 +4,17 @@
  * kexts and the kernel reach each other with 32-bit displacements. Images
  * get page-granular blocks of it from a first-fit allocator over a sorted
  * list of free extents that coalesces neighbours on free; blocks are
- * committed (RW) when allocated and decommitted (memory returned to the
- * host, pages inaccessible again) when freed, so a use after unload faults.
+ * committed (RW) when allocated and made inaccessible when freed, so a use
+ * after unload faults.
  *
- * Size: boot-arg kext_region_mb= (default 1024). One lck_mtx guards the
- * free list, the statistics and the list of loaded images.
+ * Freed blocks are first kept populated but inaccessible (PROT_NONE) in a
+ * second list, up to kext_cache_mb= (default 64) MB: the next image of a
+ * similar size reuses them with one mprotect instead of a page fault and a
+ * zero-fill per page (the linker zeroes what it does not overwrite). When
+ * the clean list cannot satisfy a request the cache is decommitted first.
+ *
+ * Size: boot-arg kext_region_mb= (default 1024). One lck_mtx guards both
+ * lists, the statistics and the list of loaded images.
  */
 #include <sys/systm.h>
 #include <kern/debug.h>
@@ -21,6 +27,7 @@
 
 #define KXLD_REGION_DEFAULT_MB 1024
 #define KXLD_REGION_MAX_MB 1536
+#define KXLD_CACHE_DEFAULT_MB 64
 
 struct kxld_extent {
 	struct kxld_extent *next;
@@ -33,7 +40,9 @@ static struct {
 	lck_mtx_t *lock;
 	uintptr_t lo, hi;
 	size_t page;
-	struct kxld_extent *free; /* sorted by address, never adjacent */
+	struct kxld_extent *free;  /* uncommitted: sorted by address, never adjacent */
+	struct kxld_extent *dirty; /* freed but still populated (PROT_NONE): the same */
+	size_t dirty_bytes, cache_max;
 	size_t used;
 	unsigned int nimages;
 	struct kxld_image *images;
@@ -46,7 +55,7 @@ static int kxld_init_error;
 static int
 kxld_region_setup(void)
 {
-	unsigned int mb = KXLD_REGION_DEFAULT_MB;
+	unsigned int mb = KXLD_REGION_DEFAULT_MB, cache_mb = KXLD_CACHE_DEFAULT_MB;
 	struct kxld_extent *e;
 	void *base = NULL;
 	size_t size;
@@ -58,6 +67,9 @@ kxld_region_setup(void)
 		mb = KXLD_REGION_DEFAULT_MB;
 	}
 	size = (size_t)mb << 20;
+	if (PE_parse_boot_argn("kext_cache_mb", &cache_mb, sizeof(cache_mb)) && cache_mb > mb)
+		cache_mb = mb;
+	kxld_region.cache_max = (size_t)cache_mb << 20;
 	err = khost_vm_reserve_low(size, &base);
 	if (err != 0) {
 		printf("kxld: cannot reserve a %u MB kext region in the low 2 GB (error %d)\n", mb, err);
@@ -111,32 +123,31 @@ kxld_region_bounds(uintptr_t *lo, uintptr_t *hi)
 	*hi = kxld_region.hi;
 }
 
-int
-kxld_region_alloc(size_t size, size_t align, uintptr_t *out)
+/*
+ * Take `size` bytes aligned to `align` from the first extent of *list that
+ * fits. `spare` is a node for an alignment gap left in front; it is consumed
+ * (set to NULL) when used, and a node emptied by the cut comes back in it or
+ * is freed. Returns false when nothing fits.
+ */
+static bool
+kxld_ext_take(struct kxld_extent **list, size_t size, size_t align, struct kxld_extent **spare,
+              uintptr_t *out)
 {
-	struct kxld_extent **pp, *e, *front = NULL;
+	struct kxld_extent **pp, *e;
 	uintptr_t start = 0;
-	int err;
 
-	if (size == 0 || (size & (kxld_region.page - 1)) || align < kxld_region.page || (align & (align - 1)))
-		return EINVAL;
-	/* A spare node in case the block is cut from the middle of an extent. */
-	front = kalloc(sizeof(*front));
-	if (front == NULL)
-		return ENOMEM;
-	lck_mtx_lock(kxld_region.lock);
-	for (pp = &kxld_region.free; (e = *pp) != NULL; pp = &e->next) {
+	lck_mtx_assert(kxld_region.lock, LCK_MTX_ASSERT_OWNED);
+	for (pp = list; (e = *pp) != NULL; pp = &e->next) {
 		start = (e->addr + align - 1) & ~(uintptr_t)(align - 1);
-		if (start >= e->addr && start - e->addr <= e->size && e->size - (start - e->addr) >= size)
+		if (start - e->addr <= e->size && e->size - (start - e->addr) >= size)
 			break;
 	}
-	if (e == NULL) {
-		lck_mtx_unlock(kxld_region.lock);
-		kfree(front, sizeof(*front));
-		return ENOMEM;
-	}
+	if (e == NULL)
+		return false;
 	if (start > e->addr) {
 		/* Keep the alignment gap in front as its own extent. */
+		struct kxld_extent *front = *spare;
+		*spare = NULL;
 		front->addr = e->addr;
 		front->size = start - e->addr;
 		front->next = e;
@@ -144,49 +155,36 @@ kxld_region_alloc(size_t size, size_t align, uintptr_t *out)
 		pp = &front->next;
 		e->size -= front->size;
 		e->addr = start;
-		front = NULL;
 	}
 	e->addr += size;
 	e->size -= size;
 	if (e->size == 0) {
 		*pp = e->next;
-		if (front == NULL)
-			front = e; /* free it below */
+		if (*spare == NULL)
+			*spare = e;
 		else
 			kfree(e, sizeof(*e));
 	}
-	kxld_region.used += size;
-	lck_mtx_unlock(kxld_region.lock);
-	if (front != NULL)
-		kfree(front, sizeof(*front));
-
-	err = khost_vm_commit((void *)start, size, KHOST_PROT_READ | KHOST_PROT_WRITE);
-	if (err != 0) {
-		kxld_region_free(start, size);
-		return err;
-	}
 	*out = start;
-	return 0;
+	return true;
 }
 
-void
-kxld_region_free(uintptr_t addr, size_t size)
+/*
+ * Give [addr, addr + size) back to *list, merging with its neighbours. `n` is
+ * a node for the case where no neighbour touches; returned when not used.
+ */
+static struct kxld_extent *
+kxld_ext_put(struct kxld_extent **list, uintptr_t addr, size_t size, struct kxld_extent *n)
 {
-	struct kxld_extent **pp, *e, *prev = NULL, *n;
-	int err;
+	struct kxld_extent **pp, *e, *prev = NULL;
 
-	err = khost_vm_decommit((void *)addr, size);
-	if (err != 0)
-		printf("kxld: cannot decommit %zu bytes at %p (error %d)\n", size, (void *)addr, err);
-	n = kalloc(sizeof(*n));
-	lck_mtx_lock(kxld_region.lock);
-	for (pp = &kxld_region.free; (e = *pp) != NULL && e->addr < addr; pp = &e->next)
+	lck_mtx_assert(kxld_region.lock, LCK_MTX_ASSERT_OWNED);
+	for (pp = list; (e = *pp) != NULL && e->addr < addr; pp = &e->next)
 		prev = e;
 	if ((prev != NULL && prev->addr + prev->size > addr) || (e != NULL && addr + size > e->addr) ||
 	    addr < kxld_region.lo || addr + size > kxld_region.hi)
 		panic("kxld: freeing %zu bytes at %p that are not allocated in the kext region", size,
 		      (void *)addr);
-	kxld_region.used -= size;
 	if (prev != NULL && prev->addr + prev->size == addr) {
 		/* Grow the previous extent, and merge the next one into it too if they now touch. */
 		prev->size += size;
@@ -209,6 +207,94 @@ kxld_region_free(uintptr_t addr, size_t size)
 		n = NULL;
 	} else {
 		printf("kxld: out of memory: %zu bytes of kext region at %p are lost\n", size, (void *)addr);
+	}
+	return n;
+}
+
+/* Decommit every cached block and return it to the clean list. Called with the lock held. */
+static void
+kxld_region_flush_locked(void)
+{
+	struct kxld_extent *e;
+
+	lck_mtx_assert(kxld_region.lock, LCK_MTX_ASSERT_OWNED);
+	while ((e = kxld_region.dirty) != NULL) {
+		kxld_region.dirty = e->next;
+		kxld_region.dirty_bytes -= e->size;
+		if (khost_vm_decommit((void *)e->addr, e->size) != 0)
+			printf("kxld: cannot decommit %zu bytes at %p\n", e->size, (void *)e->addr);
+		e = kxld_ext_put(&kxld_region.free, e->addr, e->size, e);
+		if (e != NULL)
+			kfree(e, sizeof(*e));
+	}
+}
+
+int
+kxld_region_alloc(size_t size, size_t align, uintptr_t *out, bool *dirty)
+{
+	struct kxld_extent *spare;
+	uintptr_t start = 0;
+	bool cached = false, found;
+	int err;
+
+	if (size == 0 || (size & (kxld_region.page - 1)) || align < kxld_region.page || (align & (align - 1)))
+		return EINVAL;
+	spare = kalloc(sizeof(*spare));
+	if (spare == NULL)
+		return ENOMEM;
+	lck_mtx_lock(kxld_region.lock);
+	/* Recently freed pages first: still populated, they need no faults. */
+	found = kxld_ext_take(&kxld_region.dirty, size, align, &spare, &start);
+	if (found) {
+		cached = true;
+		kxld_region.dirty_bytes -= size;
+	} else {
+		found = kxld_ext_take(&kxld_region.free, size, align, &spare, &start);
+		if (!found && kxld_region.dirty != NULL) {
+			kxld_region_flush_locked();
+			found = kxld_ext_take(&kxld_region.free, size, align, &spare, &start);
+		}
+	}
+	if (found)
+		kxld_region.used += size;
+	lck_mtx_unlock(kxld_region.lock);
+	if (spare != NULL)
+		kfree(spare, sizeof(*spare));
+	if (!found)
+		return ENOMEM;
+
+	err = cached ? khost_vm_protect((void *)start, size, KHOST_PROT_READ | KHOST_PROT_WRITE)
+	             : khost_vm_commit((void *)start, size, KHOST_PROT_READ | KHOST_PROT_WRITE);
+	if (err != 0) {
+		kxld_region_free(start, size);
+		return err;
+	}
+	*out = start;
+	*dirty = cached;
+	return 0;
+}
+
+void
+kxld_region_free(uintptr_t addr, size_t size)
+{
+	struct kxld_extent *n;
+	bool cache;
+
+	n = kalloc(sizeof(*n));
+	lck_mtx_lock(kxld_region.lock);
+	kxld_region.used -= size;
+	cache = kxld_region.dirty_bytes + size <= kxld_region.cache_max;
+	if (cache) {
+		/* Keep the pages, inaccessible, for the next image: a stale pointer still faults. */
+		cache = khost_vm_protect((void *)addr, size, KHOST_PROT_NONE) == 0;
+	}
+	if (cache) {
+		kxld_region.dirty_bytes += size;
+		n = kxld_ext_put(&kxld_region.dirty, addr, size, n);
+	} else {
+		if (khost_vm_decommit((void *)addr, size) != 0)
+			printf("kxld: cannot decommit %zu bytes at %p\n", size, (void *)addr);
+		n = kxld_ext_put(&kxld_region.free, addr, size, n);
 	}
 	lck_mtx_unlock(kxld_region.lock);
 	if (n != NULL)

@@ -5,6 +5,11 @@
  * OSString to the caller's list and written to the kernel log, as XNU's
  * kxld logging callback does. Long symbol names are kept whole.
  *
+ * Scratch: the temporary tables of one link (sections, symbols, layout
+ * order) come from a bump arena that is kept between links, so linking does
+ * not map and fault in fresh pages for them each time. One arena is cached;
+ * concurrent links make their own and the spare is freed.
+ *
  * Bindings: a kext's imports that must carry the kext's identity. A kext
  * calling kalloc(size) really calls a per-image trampoline that calls
  * kalloc_tag_name(size, <the kext's kern_allocation_name_t>), so the kernel
@@ -62,6 +67,93 @@ kxld_log(struct kxld_diag *d, const char *fmt, ...)
 out:
 	if (buf != stackbuf)
 		kfree(buf, cap);
+}
+
+#define KXLD_SCRATCH_MAX (16u << 20) /* do not keep arenas larger than this */
+
+struct kxld_scratch {
+	uint8_t *mem;
+	size_t cap, used;
+	size_t want; /* this link's total demand, to size the next arena */
+};
+
+static struct kxld_scratch *kxld_scratch_cached;
+
+struct kxld_scratch *
+kxld_scratch_get(void)
+{
+	struct kxld_scratch *s = __atomic_exchange_n(&kxld_scratch_cached, NULL, __ATOMIC_ACQUIRE);
+
+	if (s == NULL) {
+		s = kalloc(sizeof(*s));
+		if (s != NULL)
+			bzero(s, sizeof(*s));
+	}
+	return s;
+}
+
+void
+kxld_scratch_put(struct kxld_scratch *s)
+{
+	struct kxld_scratch *none = NULL;
+
+	if (s == NULL)
+		return;
+	if (s->want > s->cap && s->want <= KXLD_SCRATCH_MAX) {
+		size_t cap = (s->want + 4095) & ~(size_t)4095;
+		uint8_t *m = kalloc(cap);
+		if (m != NULL) {
+			if (s->mem != NULL)
+				kfree(s->mem, s->cap);
+			s->mem = m;
+			s->cap = cap;
+		}
+	}
+	s->used = 0;
+	s->want = 0;
+	if (!__atomic_compare_exchange_n(&kxld_scratch_cached, &none, s, false, __ATOMIC_RELEASE,
+	                                 __ATOMIC_RELAXED)) {
+		if (s->mem != NULL)
+			kfree(s->mem, s->cap);
+		kfree(s, sizeof(*s));
+	}
+}
+
+void *
+kxld_scratch_zalloc(struct kxld_scratch *s, size_t n)
+{
+	size_t size = (n + 15) & ~(size_t)15;
+	void *p;
+
+	if (size < n)
+		return NULL;
+	if (size == 0)
+		size = 16;
+	if (s != NULL) {
+		s->want += size;
+		if (s->mem != NULL && s->cap - s->used >= size) {
+			p = s->mem + s->used;
+			s->used += size;
+			bzero(p, n);
+			return p;
+		}
+	}
+	p = kalloc(size);
+	if (p != NULL)
+		bzero(p, n);
+	return p;
+}
+
+void
+kxld_scratch_free(struct kxld_scratch *s, void *p, size_t n)
+{
+	size_t size = (n + 15) & ~(size_t)15;
+
+	if (p == NULL)
+		return;
+	if (s != NULL && s->mem != NULL && (uint8_t *)p >= s->mem && (uint8_t *)p < s->mem + s->cap)
+		return; /* arena memory: released all at once by kxld_scratch_put */
+	kfree(p, size ? size : 16);
 }
 
 static const struct kxld_binding kxld_bindings[] = {

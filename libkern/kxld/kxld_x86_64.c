@@ -24,10 +24,10 @@
 
 #define RI(type, w, needs, tls, ok) [type] = {#type, w, needs, tls, ok}
 
-static const struct kxld_rinfo kxld_x86_64_relocs[] = {
+const struct kxld_rinfo kxld_arch_relocs[] = {
         RI(R_X86_64_NONE, 0, 0, false, true),
         RI(R_X86_64_64, 8, 0, false, true),
-        RI(R_X86_64_PC32, 4, KXLD_RNEED_BRANCH | KXLD_RNEED_PCREL32, false, true),
+        RI(R_X86_64_PC32, 4, KXLD_RNEED_BRANCH, false, true),
         RI(R_X86_64_GOT32, 4, KXLD_RNEED_GOT | KXLD_RNEED_GOTBASE, false, true),
         RI(R_X86_64_PLT32, 4, KXLD_RNEED_BRANCH, false, true),
         RI(R_X86_64_COPY, 0, 0, false, false),
@@ -74,13 +74,16 @@ kxld_arch_machine_ok(unsigned int e_machine)
 	return e_machine == EM_X86_64;
 }
 
+const uint32_t kxld_arch_nrelocs = sizeof(kxld_arch_relocs) / sizeof(kxld_arch_relocs[0]);
+
 bool
 kxld_arch_reloc_info(uint32_t type, struct kxld_rinfo *ri)
 {
-	if (type >= sizeof(kxld_x86_64_relocs) / sizeof(kxld_x86_64_relocs[0]) ||
-	    kxld_x86_64_relocs[type].name == NULL)
+	const struct kxld_rinfo *p = kxld_arch_reloc_lookup(type);
+
+	if (p == NULL)
 		return false;
-	*ri = kxld_x86_64_relocs[type];
+	*ri = *p;
 	return true;
 }
 

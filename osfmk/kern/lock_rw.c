@@ -70,8 +70,12 @@ lck_rw_set_owner(lck_rw_t *lck, struct thread *owner)
 static inline bool
 lck_rw_cas(lck_rw_t *lck, uint32_t *expected, uint32_t desired, int success_order)
 {
+	/* The failure order may not be stronger than the success order. */
+	int failure_order = success_order == __ATOMIC_RELEASE   ? __ATOMIC_RELAXED
+	                    : success_order == __ATOMIC_ACQ_REL ? __ATOMIC_ACQUIRE
+	                                                        : success_order;
 	return __atomic_compare_exchange_n(&lck->lck_rw_state, expected, desired, false, success_order,
-	                                   __ATOMIC_RELAXED);
+	                                   failure_order);
 }
 
 static inline void
@@ -172,7 +176,9 @@ lck_rw_wait_until_clear(lck_rw_t *lck, uint32_t busy, uint32_t wait_bit)
 	for (;;) {
 		if (!(state & busy))
 			return state;
-		if (!(state & wait_bit) && !lck_rw_cas(lck, &state, state | wait_bit, __ATOMIC_RELAXED))
+		/* Acquire: when the CAS fails on a state that shows the lock free, the caller goes on to
+		 * take it and must be ordered after the previous holder's release (found by TSan). */
+		if (!(state & wait_bit) && !lck_rw_cas(lck, &state, state | wait_bit, __ATOMIC_ACQUIRE))
 			continue;
 		khost_futex_wait(&lck->lck_rw_state, state | wait_bit, 0);
 		state = __atomic_load_n(&lck->lck_rw_state, __ATOMIC_ACQUIRE);

@@ -8,6 +8,9 @@
 #include "host/khost.h"
 #include "osfmk/kern/startup.h"
 #include "bsd/kern/subr_log.h"
+#include "libkern/kxld/kxld.h"
+#include "libkern/kext/OSKext.h"
+#include "bsd/kern/kern_request.h"
 
 int kernel_ready;
 static int kernel_booted;
@@ -75,6 +78,16 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 	random_init();
 	thread_call_initialize();
 	libkern_init();
+	err = kxld_init();
+	if (err != 0)
+		printf("kexthost: cannot reserve the kext region (errno %d); kexts will not load\n", err);
+	/* The kext system, then the request channel: before "ready", so clients find the socket. */
+	err = OSKext_init(params->root);
+	if (err != 0)
+		printf("kexthost: kext system unavailable (errno %d)\n", err);
+	err = kern_request_init(params->root);
+	if (err != 0)
+		printf("kexthost: request channel unavailable (errno %d)\n", err);
 
 	if (!(params->flags & KERNEL_BOOT_NO_SELFCHECK))
 		startup_selfcheck();
@@ -86,7 +99,9 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 void
 kernel_hangup(void)
 {
-	printf("kexthost: SIGHUP received\n");
+	/* "touch the folder and HUP kextd": rescan the kext repository. */
+	printf("kexthost: SIGHUP received: rescanning extensions\n");
+	OSKext_rescan();
 }
 
 void
@@ -97,6 +112,8 @@ kernel_shutdown(void)
 	kernel_down = 1;
 	kernel_ready = 0;
 	printf("kexthost: shutting down\n");
+	kern_request_shutdown(); /* no new requests, then stop and unload the kexts */
+	OSKext_shutdown();
 	thread_call_shutdown();
 	printf("kexthost: shutdown complete\n");
 	log_shutdown();

@@ -42,12 +42,9 @@ fuzz_resolve(void *ctx, const char *name, uintptr_t *addr)
 		const char *name;
 		uintptr_t addr;
 	} table[] = {
-	        {"strlen", (uintptr_t)&strlen},
-	        {"memcpy", (uintptr_t)&memcpy},
-	        {"memset", (uintptr_t)&memset},
-	        {"snprintf", (uintptr_t)&snprintf},
-	        {"printf", (uintptr_t)&printf},
-	        {"kalloc", (uintptr_t)&kalloc},
+	        {"strlen", (uintptr_t)&strlen}, {"memcpy", (uintptr_t)&memcpy},
+	        {"memset", (uintptr_t)&memset}, {"snprintf", (uintptr_t)&snprintf},
+	        {"printf", (uintptr_t)&printf}, {"kalloc", (uintptr_t)&kalloc},
 	        {"kfree", (uintptr_t)&kfree},
 	};
 

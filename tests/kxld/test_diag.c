@@ -293,6 +293,13 @@ START_TEST(test_symbols)
 		expect_refused(&m, m.size, ENOEXEC, "lies outside its section");
 		syms[victim] = save;
 	}
+	/* An empty symbol table (a fuzzer find: the empty table was freed with the wrong size). */
+	{
+		uint64_t save = symtab->sh_size;
+		symtab->sh_size = 0;
+		expect_refused(&m, m.size, ENOEXEC, "refers to symbol");
+		symtab->sh_size = save;
+	}
 	symtab->sh_link = 0;
 	expect_refused(&m, m.size, ENOEXEC, "string table index");
 	mut_free(&m);

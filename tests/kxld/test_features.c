@@ -285,6 +285,21 @@ START_TEST(test_object_symbols)
 }
 END_TEST
 
+/* A COMDAT group's members are loaded (one group: nothing to discard). */
+START_TEST(test_comdat)
+{
+	struct kxld_image *img = NULL;
+	OSArray *diag = NULL;
+	int err = kxld_test_link("comdat.o", NULL, &img, &diag);
+
+	ck_assert_msg(err == 0, "%d %s", err, kxld_test_text(diag));
+	ck_assert_int_eq(((int (*)(int))kxld_test_sym(img, "comdat_call"))(4), 13);
+	ck_assert_int_eq(*(int *)kxld_test_sym(img, "comdat_bias"), 5);
+	kxld_unlink(img);
+	OSObject_release(diag);
+}
+END_TEST
+
 Suite *
 ktest_suite(void)
 {
@@ -297,6 +312,7 @@ ktest_suite(void)
 	tcase_add_test(tc, test_weak_tested);
 	tcase_add_test(tc, test_iterate);
 	tcase_add_test(tc, test_object_symbols);
+	tcase_add_test(tc, test_comdat);
 	suite_add_tcase(s, tc);
 	return s;
 }

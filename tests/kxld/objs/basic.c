@@ -23,8 +23,8 @@ struct basic_kmod_info {
 	char version[64];
 } kmod_info = {0, 1, 0, "com.example.kxld.basic", "1.0.0"};
 
-static int counter;          /* bss, local */
-int basic_bss_array[64];     /* bss, global */
+static int counter;      /* bss, local */
+int basic_bss_array[64]; /* bss, global */
 static int data_values[4] = {1, 2, 3, 4};
 const char *const basic_greeting_ptr = "hello";
 char basic_buffer[32] = "initial";

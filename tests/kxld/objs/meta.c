@@ -10,7 +10,8 @@ struct meta_record {
 
 const struct meta_record meta_a = {"MetaA", 1};
 const struct meta_record meta_b = {"MetaB", 2};
-__attribute__((section("osmetaclass"), used)) static const struct meta_record *const meta_ptrs[] = {&meta_a, &meta_b};
+__attribute__((section("osmetaclass"), used)) static const struct meta_record *const meta_ptrs[] = {&meta_a,
+                                                                                                    &meta_b};
 
 int kmod_info = 1;
 int meta_order[4];

@@ -1,0 +1,105 @@
+/*
+ * kern_request.h — the kernel side of the request channel (private). User
+ * processes send messages over <root>/var/run/kexthost.sock (wire format in
+ * sdk/User/kexthost/request.h); kern_request.c accepts connections, frames
+ * messages and passes each request to the handler for its type. The same
+ * dispatch entry serves in-process callers (the offline kext tools), so a
+ * request gives the same answer with or without a socket in between.
+ */
+#ifndef _BSD_KERN_KERN_REQUEST_H_
+#define _BSD_KERN_KERN_REQUEST_H_
+
+#include <sys/cdefs.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <libkern/OSReturn.h>
+#include <libkern/c/OSObject.h>
+#include "sdk/User/kexthost/request.h"
+
+__BEGIN_DECLS
+
+/* Who sent a request: from SO_PEERCRED, or the tool's own ids in process. */
+struct kreq_peer {
+	int32_t pid;
+	uint32_t uid;
+	uint32_t gid;
+};
+
+/* A growable byte buffer (kalloc memory) a handler writes its reply into. */
+struct kreq_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+/* Append n bytes; 0 or ENOMEM (also when the reply would exceed KHRQ_MAX_PAYLOAD). */
+int kreq_buf_append(struct kreq_buf *b, const void *p, size_t n);
+/* Release the buffer's memory and empty it. */
+void kreq_buf_free(struct kreq_buf *b);
+
+/*
+ * A handler for one message type. It reads the payload and appends its
+ * reply payload to `reply`; it returns 0, or a Darwin errno that becomes the
+ * reply header's status (its partial reply is then discarded).
+ */
+typedef int (*kreq_handler_t)(const struct kreq_peer *peer, const void *payload, size_t len,
+                              struct kreq_buf *reply);
+
+/*
+ * Handle one request of `type` as the server would: *status gets the reply
+ * header's status (0, ENOTSUP for an unknown type, or the handler's error)
+ * and `reply` the reply payload (empty unless *status is 0).
+ */
+void kern_request_dispatch(const struct kreq_peer *peer, uint32_t type, const void *payload, size_t len,
+                           struct kreq_buf *reply, uint32_t *status);
+
+/*
+ * Start the server: listen on <root>/var/run/kexthost.sock and start the
+ * accepting thread and the worker pool. root NULL: no server (tests without
+ * a kernel root); returns 0. Otherwise 0 or a Darwin errno.
+ */
+int kern_request_init(const char *root);
+/*
+ * Stop accepting, wake and end every connection and thread, wait for the
+ * handlers in progress to finish (up to a few seconds). Safe when the
+ * server never started, and more than once.
+ */
+void kern_request_shutdown(void);
+/* Path the server listens on ("" when not running). */
+const char *kern_request_socket_path(void);
+
+/* ---- kernel log capture: the lines a request produced ------------------- */
+
+/* Mark the log before handling; collect this thread's lines since the mark. */
+uint64_t kreq_log_mark(void);
+/* Append the calling thread's log lines committed since `mark` (each + '\n'), at most `max` bytes. */
+int kreq_log_collect(uint64_t mark, size_t max, struct kreq_buf *out);
+
+/* ---- object trees to property lists ------------------------------------ */
+
+/*
+ * Write `obj` as an Apple XML property list (dictionary, array, set, string,
+ * symbol, number, boolean, data) into `out`. 0, EINVAL for an object with
+ * no plist form, ENOMEM.
+ */
+int kreq_object_to_xml(const OSObject *obj, struct kreq_buf *out);
+
+/* ---- handlers of other files ------------------------------------------ */
+
+/* KHRQ_T_KEXT_REQUEST (bsd/kern/kern_request_kext.c). */
+int kext_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
+                        struct kreq_buf *reply);
+
+/* The developer tools' predicates (bsd/kern/kern_request_kextinfo.c); *response gets a retained object. */
+struct OSDictionary;
+struct OSArray;
+OSReturn kext_request_repository(struct OSDictionary *args, struct OSArray *repositoryPaths, bool withSymbols,
+                                 OSObject **response);
+OSReturn kext_request_link_dependencies(const struct kreq_peer *peer, struct OSDictionary *args,
+                                        struct OSArray *repositoryPaths, OSObject **response);
+OSReturn kext_request_symbols(struct OSDictionary *args, OSObject **response);
+
+__END_DECLS
+
+#endif /* _BSD_KERN_KERN_REQUEST_H_ */
