@@ -179,6 +179,7 @@ test: all
 
 check: deps
 	@$(MAKE) --no-print-directory all
+	@sh tools/kpi-coverage.sh
 	@BUILD=$(BUILD) SAN=$(SAN) sh mk/run-tests.sh
 
 check-asan: deps
@@ -187,7 +188,7 @@ check-asan: deps
 
 check-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build/tsan SAN=tsan all
-	@BUILD=build/tsan SAN=tsan TESTS_FILTER=concurrency sh mk/run-tests.sh
+	@BUILD=build/tsan SAN=tsan sh mk/run-tests.sh
 
 # The kext linker's test objects and their rules.
 include mk/kxld-tests.mk

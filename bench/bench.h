@@ -22,6 +22,7 @@ void bench_sleep(bench_report_fn report);
 void bench_thread_call(bench_report_fn report);
 void bench_objc(bench_report_fn report);
 void bench_kxld(bench_report_fn report);
+void bench_oskext(bench_report_fn report);
 
 /* Host-side helpers from bench/main.c. */
 uint64_t bench_now_ns(void);

@@ -120,9 +120,10 @@ struct area {
 };
 
 static const struct area areas[] = {
-        {"locks", bench_locks}, {"kalloc", bench_kalloc},
-        {"sleep", bench_sleep}, {"thread_call", bench_thread_call},
-        {"objc", bench_objc},   {"kxld", bench_kxld},
+        {"locks", bench_locks},   {"kalloc", bench_kalloc},
+        {"sleep", bench_sleep},   {"thread_call", bench_thread_call},
+        {"objc", bench_objc},     {"kxld", bench_kxld},
+        {"oskext", bench_oskext},
 };
 
 int

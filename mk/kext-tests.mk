@@ -33,3 +33,7 @@ $(O)/tests/kext/kt_host.o: tests/kext/kt_host.c
 	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 $(filter $(BUILD)/tests/kext/%,$(TEST_BINS)): $(O)/tests/kext/kt_host.o
 $(O)/tests/kext/%.o: KERNEL_CPPFLAGS += -DKEXT_TEST_TMP='"$(abspath $(BUILD))/tests/kext/tmp"'
+
+# The kext-system benchmark reads the bench kext at run time.
+$(O)/bench/k_oskext.o: KERNEL_CPPFLAGS += -DKEXT_OBJ_DIR='"$(abspath $(KEXT_TEST_OBJ_DIR))"'
+$(BENCH_BIN): | $(KEXT_TEST_OBJS)

@@ -324,6 +324,86 @@ osc_plist_convert(osc_plist_walk *w, plist_t root)
 	return result;
 }
 
+/* Big-endian unsigned integer of `size` (1..8) bytes. */
+static uint64_t
+osc_bplist_uint(const uint8_t *p, unsigned int size)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < size; i++) {
+		v = (v << 8) | p[i];
+	}
+	return v;
+}
+
+/*
+ * libplist 2.2 asserts (aborts the process) when a binary plist key holds a
+ * NUL byte, so look at every string object first. Binary plist layout: an
+ * 8-byte "bplist00" header; a 32-byte trailer whose bytes 6 and 7 give the
+ * offset-table entry size and the object-reference size, then three
+ * big-endian 64-bit fields: object count, top object, offset-table offset;
+ * each object starts with a marker byte: 0x5N ASCII string, 0x6N UTF-16
+ * string, N = length or 0xF followed by an integer object (0x1K, 2^K bytes)
+ * holding it. Anything malformed is left for libplist to reject; this scan
+ * only answers "is there a string with a NUL in it".
+ */
+static bool
+osc_bplist_has_nul_string(const uint8_t *b, size_t len)
+{
+	const uint8_t *t;
+	unsigned int offsize;
+	uint64_t count, table;
+
+	if (len < 8 + 32 || memcmp(b, "bplist00", 8) != 0) {
+		return false;
+	}
+	t = b + len - 32;
+	offsize = t[6];
+	count = osc_bplist_uint(t + 8, 8);
+	table = osc_bplist_uint(t + 24, 8);
+	if (offsize == 0 || offsize > 8 || table >= len || count > (len - table) / offsize) {
+		return false;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t off = osc_bplist_uint(b + table + i * offsize, offsize), n, unit;
+		uint8_t marker, kind;
+
+		if (off >= len) {
+			continue;
+		}
+		marker = b[off];
+		kind = marker >> 4;
+		if (kind != 0x5 && kind != 0x6) {
+			continue;
+		}
+		unit = kind == 0x5 ? 1 : 2;
+		n = marker & 0xf;
+		off++;
+		if (n == 0xf) {
+			unsigned int isize;
+
+			if (off >= len || (b[off] >> 4) != 0x1 || (b[off] & 0xf) > 3) {
+				continue;
+			}
+			isize = 1u << (b[off] & 0xf);
+			if (off + 1 + isize > len) {
+				continue;
+			}
+			n = osc_bplist_uint(b + off + 1, isize);
+			off += 1 + isize;
+		}
+		if (n > (len - off) / unit) {
+			continue;
+		}
+		for (uint64_t j = 0; j < n; j++) {
+			if (unit == 1 ? b[off + j] == 0 : (b[off + 2 * j] == 0 && b[off + 2 * j + 1] == 0)) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 OSObject *
 OSUnserializePlist(const void *bytes, size_t length, OSString **error)
 {
@@ -337,6 +417,10 @@ OSUnserializePlist(const void *bytes, size_t length, OSString **error)
 	bzero(&w, sizeof(w));
 	if (!bytes || length == 0 || length > 0xffffffffu) {
 		osc_plist_fail(&w, "empty or oversized input");
+		goto out;
+	}
+	if (osc_bplist_has_nul_string(bytes, length)) {
+		osc_plist_fail(&w, "a string or key contains a NUL character");
 		goto out;
 	}
 	plist_from_memory(bytes, (uint32_t)length, &root);

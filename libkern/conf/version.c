@@ -5,6 +5,7 @@
  * so kexts written for Tiger through Catalina accept this kernel).
  */
 #include <sys/types.h>
+#include <libkern/version.h>
 #include "host/khost.h"
 
 #ifndef KEXTHOST_DARWIN_MAJOR

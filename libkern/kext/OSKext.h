@@ -67,7 +67,7 @@ const char *OSKext_extensionsPath(void);
 
 /* OSKextLoadArgs.flags */
 #define kOSKextLoadFlagSkipAuthentication 0x01 /* kextutil -z: don't check owners/permissions */
-#define kOSKextLoadFlagNoStart 0x02            /* link and map, register classes, don't start */
+#define kOSKextLoadFlagNoStart 0x02            /* link and map only: no classes, constructors or start */
 #define kOSKextLoadFlagNoLoad 0x04             /* kextutil -n: validate, authenticate, resolve only */
 #define kOSKextLoadFlagTrialLink 0x08          /* with NoLoad: also link (then unmap) to find link errors */
 #define kOSKextLoadFlagNoResolve 0x10          /* kextutil -Z: don't resolve dependencies (with NoLoad) */
@@ -91,7 +91,10 @@ struct OSKextLoadArgs {
  * diagnostics), NotPrivileged (uid != 0 and not every kext in the load list
  * has OSBundleAllowUserLoad), LinkError (kxld's messages in `messages`),
  * StartStopError (start returned non-zero; the kext was unmapped),
- * NotFound (no such bundle id in the repository).
+ * DependencyLoadError (a library failed to load or start), NotFound (no
+ * such bundle id in the repository). A failed request unloads again the
+ * libraries it loaded. With kOSKextLoadFlagNoLoad nothing is loaded and no
+ * privilege is needed (kextutil -n); see also OSKext_validateBundle.
  */
 OSReturn OSKext_load(const struct OSKextLoadArgs *args, OSKextLoadTag *loadTag, OSDictionary *diagnostics,
                      OSArray *messages);

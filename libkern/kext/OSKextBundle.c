@@ -76,6 +76,16 @@ oskext_is_compatible(const OSKext *k, OSKextVersion requested)
 	       k->compatibleVersion <= requested && requested <= k->version;
 }
 
+static bool
+oskext_set_string(OSDictionary *d, const char *key, const char *value)
+{
+	OSString *s = OSString_withCString(value);
+	bool ok = s != NULL && OSDictionary_setObjectCString(d, key, s);
+
+	OSSafeReleaseNULL(s);
+	return ok;
+}
+
 OSKext *
 oskext_create_component(const char *bundleID, const char *version, const char *compatibleVersion,
                         const struct OSKextKPISet *set)
@@ -88,6 +98,14 @@ oskext_create_component(const char *bundleID, const char *version, const char *c
 	k->bundleID = OSString_withCString(bundleID);
 	k->infoDict = OSDictionary_withCapacity(4);
 	if (k->bundleID == NULL || k->infoDict == NULL) {
+		OSSafeReleaseNULL(k);
+		return NULL;
+	}
+	/* The info dictionary keeps the version strings as written (kextstat shows "19.6.0"). */
+	if (!oskext_set_string(k->infoDict, kCFBundleIdentifierKey, bundleID) ||
+	    !oskext_set_string(k->infoDict, kCFBundleVersionKey, version) ||
+	    (compatibleVersion != NULL &&
+	     !oskext_set_string(k->infoDict, kOSBundleCompatibleVersionKey, compatibleVersion))) {
 		OSSafeReleaseNULL(k);
 		return NULL;
 	}

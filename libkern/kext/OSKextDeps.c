@@ -271,7 +271,7 @@ oskext_resolve_one(struct oskext_walk *w, OSKext *k)
 	}
 	w->depth++;
 	libs = k->infoDict ? OSKEXT_CAST(OSDictionary,
-	                                   OSDictionary_getObjectCString(k->infoDict, kOSBundleLibrariesKey))
+	                                 OSDictionary_getObjectCString(k->infoDict, kOSBundleLibrariesKey))
 	                   : NULL;
 	if (libs == NULL || OSDictionary_getCount(libs) == 0) {
 		if ((k->kflags & OSKEXT_F_EXECUTABLE) && !(k->kflags & OSKEXT_F_INTERFACE)) {

@@ -105,8 +105,16 @@ oskext_copy_info(OSKext *k, OSArray *infoKeys)
 	}
 	oskext_put(d, infoKeys, kCFBundleVersionKey, vers);
 	if (k->kflags & OSKEXT_F_LIBRARY) {
-		oskext_put(d, infoKeys, kOSBundleCompatibleVersionKey,
-		           oskext_version_string(k->compatibleVersion));
+		OSObject *compat = k->infoDict ? OSDictionary_getObjectCString(k->infoDict,
+		                                                               kOSBundleCompatibleVersionKey)
+		                               : NULL;
+
+		if (compat != NULL) {
+			OSObject_retain(compat);
+		} else {
+			compat = oskext_version_string(k->compatibleVersion);
+		}
+		oskext_put(d, infoKeys, kOSBundleCompatibleVersionKey, compat);
 	}
 	oskext_put(d, infoKeys, kOSBundleLoadTagKey, oskext_num(k->loadTag, 32));
 	oskext_put(d, infoKeys, kOSBundleLoadAddressKey, oskext_num(k->address, 64));

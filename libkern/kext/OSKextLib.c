@@ -547,25 +547,18 @@ OSKextReleaseKextWithLoadTag(OSKextLoadTag loadTag)
 
 /*
  * libkmod's functions, supplied by the kernel: the caller is found from
- * the return address. The strings live in the kext's own kmod_info, so they
- * stay valid while the caller is loaded. Code outside kexts gets the kernel.
+ * the return address (the image containing it, through kxld, without the
+ * kext lock: a kext's start routine may wait for a thread of its own that
+ * asks). The strings live in the kext's own kmod_info, filled in at load,
+ * so they stay valid while the caller is loaded. Code outside kexts gets the
+ * kernel's answers.
  */
 static kmod_info_t *
 oskext_caller_kmod(uintptr_t caller)
 {
-	kmod_info_t *ki = NULL;
-	OSKext *k;
+	struct kxld_image *img = kxld_image_for_address(caller);
 
-	if (!oskext_initialized) {
-		return NULL;
-	}
-	oskext_lock();
-	k = oskext_loaded_with_address(caller);
-	if (k != NULL) {
-		ki = k->kmodInfo;
-	}
-	oskext_unlock();
-	return ki;
+	return img != NULL ? (kmod_info_t *)kxld_image_kmod_info(img) : NULL;
 }
 
 OSKextLoadTag

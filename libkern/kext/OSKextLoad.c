@@ -27,7 +27,8 @@
 #include "libkern/kext/kext_internal.h"
 #include "libkern/kxld/kxld.h"
 
-static OSArray *oskext_loaded_list;
+static OSArray *oskext_loaded_list;       /* load order */
+static OSDictionary *oskext_loaded_by_id; /* bundle identifier -> kext (hashed lookups) */
 static OSKextLoadTag oskext_next_tag;
 
 /* ---- the loaded list ---------------------------------------------------------------- */
@@ -44,28 +45,40 @@ oskext_loaded_init(void)
 	if (oskext_loaded_list == NULL) {
 		oskext_loaded_list = OSArray_withCapacity(16);
 	}
-	return oskext_loaded_list != NULL;
+	if (oskext_loaded_by_id == NULL) {
+		oskext_loaded_by_id = OSDictionary_withCapacity(16);
+	}
+	return oskext_loaded_list != NULL && oskext_loaded_by_id != NULL;
 }
 
 void
 oskext_loaded_reset(void)
 {
 	OSSafeReleaseNULL(oskext_loaded_list);
+	OSSafeReleaseNULL(oskext_loaded_by_id);
 }
 
 OSKext *
 oskext_loaded_with_id(const char *bundleID)
 {
-	unsigned int i, n = oskext_loaded_list ? OSArray_getCount(oskext_loaded_list) : 0;
-
-	for (i = 0; bundleID != NULL && i < n; i++) {
-		OSKext *k = (OSKext *)OSArray_getObject(oskext_loaded_list, i);
-
-		if (strcmp(oskext_id(k), bundleID) == 0) {
-			return k;
-		}
+	if (bundleID == NULL || oskext_loaded_by_id == NULL) {
+		return NULL;
 	}
-	return NULL;
+	return (OSKext *)OSDictionary_getObjectCString(oskext_loaded_by_id, bundleID);
+}
+
+/* Add k at the end of the loaded list and to the identifier index. */
+static bool
+oskext_insert_loaded(OSKext *k)
+{
+	if (!oskext_loaded_init() || !OSArray_setObject(oskext_loaded_list, k)) {
+		return false;
+	}
+	if (!OSDictionary_setObjectString(oskext_loaded_by_id, k->bundleID, k)) {
+		OSArray_removeObject(oskext_loaded_list, OSArray_getCount(oskext_loaded_list) - 1);
+		return false;
+	}
+	return true;
 }
 
 OSKext *
@@ -112,19 +125,42 @@ oskext_take_tag(void)
 	return tag;
 }
 
-/* kmod_info.next links each loaded kext's kmod_info to the previous one (XNU's kmod list). */
+/*
+ * kmod_info.next links each loaded kext's kmod_info to the one loaded before
+ * it (XNU's kmod list, newest first, as debuggers walk it). Kernel
+ * components have no kmod_info and are skipped.
+ */
 static void
-oskext_relink_kmod_list(void)
+oskext_kmod_link(OSKext *k)
 {
-	kmod_info_t *prev = NULL;
-	unsigned int i;
+	unsigned int i = OSArray_getNextIndexOfObject(oskext_loaded_list, k, 0);
 
-	for (i = 0; i < OSArray_getCount(oskext_loaded_list); i++) {
-		OSKext *k = (OSKext *)OSArray_getObject(oskext_loaded_list, i);
+	k->kmodInfo->next = NULL;
+	while (i != (unsigned int)-1 && i-- > 0) {
+		OSKext *prev = (OSKext *)OSArray_getObject(oskext_loaded_list, i);
 
-		if (k->kmodInfo != NULL) {
-			k->kmodInfo->next = prev;
-			prev = k->kmodInfo;
+		if (prev->kmodInfo != NULL) {
+			k->kmodInfo->next = prev->kmodInfo;
+			break;
+		}
+	}
+}
+
+/* Before k leaves the list: the next kext with a kmod_info now follows k's predecessor. */
+static void
+oskext_kmod_unlink(OSKext *k)
+{
+	unsigned int i = OSArray_getNextIndexOfObject(oskext_loaded_list, k, 0), n;
+
+	if (i == (unsigned int)-1 || k->kmodInfo == NULL) {
+		return;
+	}
+	for (n = OSArray_getCount(oskext_loaded_list), i++; i < n; i++) {
+		OSKext *next = (OSKext *)OSArray_getObject(oskext_loaded_list, i);
+
+		if (next->kmodInfo != NULL) {
+			next->kmodInfo->next = k->kmodInfo->next;
+			break;
 		}
 	}
 }
@@ -133,7 +169,7 @@ bool
 oskext_add_loaded_component(OSKext *k)
 {
 	OSKEXT_ASSERT_LOCKED();
-	if (!oskext_loaded_init() || !OSArray_setObject(oskext_loaded_list, k)) {
+	if (!oskext_insert_loaded(k)) {
 		return false;
 	}
 	k->loadTag = oskext_take_tag();
@@ -148,6 +184,9 @@ oskext_remove_loaded(OSKext *k)
 
 	if (idx != (unsigned int)-1) {
 		OSArray_removeObject(oskext_loaded_list, idx);
+	}
+	if (oskext_loaded_with_id(oskext_id(k)) == k) {
+		OSDictionary_removeObjectString(oskext_loaded_by_id, k->bundleID);
 	}
 }
 
@@ -490,8 +529,8 @@ oskext_load_one(OSKext *k, uint32_t flags)
 	if (k->kflags & (OSKEXT_F_LOADED | OSKEXT_F_KERNEL_COMPONENT)) {
 		return kOSReturnSuccess;
 	}
-	if (!oskext_loaded_init()) {
-		return kOSKextReturnNoMemory;
+	if (k->bundleID == NULL || !oskext_loaded_init()) {
+		return kOSKextReturnInvalidArgument;
 	}
 	if (k->kflags & OSKEXT_F_EXECUTABLE) {
 		result = oskext_link(k);
@@ -499,7 +538,7 @@ oskext_load_one(OSKext *k, uint32_t flags)
 			return result;
 		}
 	}
-	if (!OSArray_setObject(oskext_loaded_list, k) || !oskext_take_references(k)) {
+	if (!oskext_insert_loaded(k) || !oskext_take_references(k)) {
 		oskext_remove_loaded(k);
 		oskext_release_references(k);
 		oskext_unmap(k);
@@ -524,7 +563,7 @@ oskext_load_one(OSKext *k, uint32_t flags)
 				        sizeof(k->kmodInfo->version));
 			}
 		}
-		oskext_relink_kmod_list();
+		oskext_kmod_link(k);
 	}
 	if (k->image == NULL || (flags & kOSKextLoadFlagNoStart)) {
 		if (k->image == NULL) {
@@ -610,10 +649,10 @@ oskext_unload_one(OSKext *k, bool shutdown)
 		oskext_report_leaks(k);
 	}
 	OSObject_retain(k); /* the loaded list may hold the last reference */
+	oskext_kmod_unlink(k);
 	oskext_remove_loaded(k);
 	oskext_release_references(k);
 	oskext_unmap(k);
-	oskext_relink_kmod_list();
 	k->kflags &= ~(OSKEXT_F_LOADED | OSKEXT_F_STARTED | OSKEXT_F_UNLOADING);
 	k->loadTag = kOSKextInvalidLoadTag;
 	if (!shutdown) {

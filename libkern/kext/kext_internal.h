@@ -152,7 +152,7 @@ void oskext_repo_set_root(const char *root);
 void oskext_repo_refresh(void);
 /* Records with this identifier (array of OSKext, highest version first) or NULL; not retained. */
 OSArray *oskext_repo_lookup(OSDictionary *index, const char *bundleID);
-/* Add the kext bundle at path (and its PlugIns) to an index; false on allocation failure. */
+/* Add the kext bundle at path (and, with plugins, its PlugIns) to an index and to all (may be NULL). */
 void oskext_index_add_bundle(OSDictionary *index, OSArray *all, const char *path, bool plugins);
 /* Add every *.kext of a folder (and their PlugIns). */
 void oskext_index_add_folder(OSDictionary *index, OSArray *all, const char *folder);

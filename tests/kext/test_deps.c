@@ -36,8 +36,7 @@ loaded_version(const char *id)
 	static char buf[32];
 	OSDictionary *all = OSKextCopyLoadedKextInfo(NULL, NULL);
 	OSDictionary *d = OSKEXT_CAST(OSDictionary, OSDictionary_getObjectCString(all, id));
-	OSString *v =
-	        d ? OSKEXT_CAST(OSString, OSDictionary_getObjectCString(d, kCFBundleVersionKey)) : NULL;
+	OSString *v = d ? OSKEXT_CAST(OSString, OSDictionary_getObjectCString(d, kCFBundleVersionKey)) : NULL;
 
 	strlcpy(buf, v ? OSString_getCStringNoCopy(v) : "(not loaded)", sizeof(buf));
 	OSObject_release(all);

@@ -9,6 +9,7 @@
  * the kernel's memory accounting back to its baseline.
  */
 #include "tests/kext/kext_test.h"
+#include <kern/thread.h>
 #include "osfmk/kern/zalloc_internal.h"
 
 #define LIBS "com.apple.kpi.libkern=8.0,com.apple.kpi.unsupported=8.0"
@@ -54,8 +55,8 @@ START_TEST(kernel_and_kpi_pseudo_kexts)
 	        "com.apple.kpi.private",
 	        "com.apple.kpi.unsupported",
 	};
-	static const char *const compat[] = {NULL,    "8.0b1", "8.0b1", "7.0",
-	                                     "8.0d0", "8.0d0", "8.0b1", "8.0b1"};
+	static const char *const compat[] = {NULL,      "8.0.0b1", "8.0.0b1", "7.0",
+	                                     "8.0.0d0", "8.0.0d0", "8.0.0b1", "8.0.0b1"};
 	OSDictionary *all = OSKextCopyLoadedKextInfo(NULL, NULL);
 	OSArray *keys = OSDictionary_copyKeys(all);
 
@@ -68,7 +69,7 @@ START_TEST(kernel_and_kpi_pseudo_kexts)
 		ck_assert(OSSymbol_isEqualToCString((OSSymbol *)OSArray_getObject(keys, i), ids[i]));
 		ck_assert_uint_eq(info_num(d, kOSBundleLoadTagKey), i);
 		v = OSKEXT_CAST(OSString, OSDictionary_getObjectCString(d, kCFBundleVersionKey));
-		ck_assert_str_eq(OSString_getCStringNoCopy(v), "19.6");
+		ck_assert_str_eq(OSString_getCStringNoCopy(v), OSKext_kernelVersion());
 		ck_assert_ptr_eq(OSDictionary_getObjectCString(d, kOSKernelResourceKey), kOSBooleanTrue);
 		ck_assert_ptr_eq(OSDictionary_getObjectCString(d, kOSBundleIsInterfaceKey),
 		                 i == 0 ? kOSBooleanFalse : kOSBooleanTrue);
@@ -224,7 +225,14 @@ START_TEST(references_block_unload)
 	ck_assert_int_eq(kt_unload("com.example.lib", &m), kOSKextReturnInUse);
 	ck_assert_str_eq(m, "Can't unload kext com.example.lib; outstanding references (linkage or tracking "
 	                    "object).\n");
+	/* unloading from the middle of the kmod list keeps it linked */
+	ck_assert_int_eq(kt_load_path(hello(), 0, NULL, NULL), kOSReturnSuccess);
 	ck_assert_int_eq(kt_unload("com.example.client", NULL), kOSReturnSuccess);
+	oskext_lock();
+	ck_assert_ptr_eq(oskext_loaded_with_id("com.example.hello")->kmodInfo->next,
+	                 oskext_loaded_with_id("com.example.lib")->kmodInfo);
+	oskext_unlock();
+	ck_assert_int_eq(kt_unload("com.example.hello", NULL), kOSReturnSuccess);
 	/* an explicit retain blocks it too */
 	ck_assert_int_eq(OSKextRetainKextWithLoadTag(tag), kOSReturnSuccess);
 	ck_assert_int_eq(kt_unload("com.example.lib", NULL), kOSKextReturnInUse);
@@ -533,6 +541,84 @@ START_TEST(thousand_cycles_back_to_baseline)
 }
 END_TEST
 
+/* ---- concurrency ---------------------------------------------------------------------- */
+
+#define CONC_THREADS 4
+#define CONC_ROUNDS 40
+
+struct conc_race {
+	uint32_t done;
+	uint32_t errors;
+	char paths[CONC_THREADS][256];
+	uint32_t next;
+};
+
+static void
+conc_thread(void *arg, wait_result_t wr)
+{
+	struct conc_race *r = arg;
+	uint32_t me = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
+	char id[64];
+
+	snprintf(id, sizeof(id), "com.example.conc%u", me);
+	for (int i = 0; i < CONC_ROUNDS; i++) {
+		struct OSKextLoadArgs a = {.path = r->paths[me]};
+		OSDictionary *info;
+		OSArray *repo;
+
+		if (OSKext_load(&a, NULL, NULL, NULL) != kOSReturnSuccess) {
+			__atomic_fetch_add(&r->errors, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		info = OSKextCopyLoadedKextInfo(NULL, NULL);
+		if (info == NULL || OSDictionary_getObjectCString(info, id) == NULL) {
+			__atomic_fetch_add(&r->errors, 1, __ATOMIC_RELAXED);
+		}
+		OSSafeReleaseNULL(info);
+		if (i % 8 == 0) {
+			repo = OSKext_copyRepositoryKexts(NULL);
+			OSSafeReleaseNULL(repo);
+			OSKext_rescan();
+		}
+		if (OSKext_unloadWithIdentifier(id, 0, NULL) != kOSReturnSuccess) {
+			__atomic_fetch_add(&r->errors, 1, __ATOMIC_RELAXED);
+		}
+	}
+	__atomic_fetch_add(&r->done, 1, __ATOMIC_RELEASE);
+}
+
+START_TEST(concurrent_loads_and_unloads)
+{
+	static struct conc_race r;
+	size_t reserved, used0, used1;
+	unsigned int n0, n1;
+	uint64_t end;
+	thread_t th;
+
+	bzero(&r, sizeof(r));
+	for (int i = 0; i < CONC_THREADS; i++) {
+		const char *p = kt_kext(kt_fmt("Conc%d", i), kt_fmt("com.example.conc%d", i), "1.0", NULL,
+		                        "com.apple.kpi.libkern=8.0", "benchkext", NULL);
+
+		strlcpy(r.paths[i], p, sizeof(r.paths[i]));
+	}
+	kxld_region_stats(&reserved, &used0, &n0);
+	for (int i = 0; i < CONC_THREADS; i++) {
+		ck_assert_int_eq(kernel_thread_start(conc_thread, &r, &th), KERN_SUCCESS);
+		thread_deallocate(th);
+	}
+	end = khost_uptime_ns() + 100000000000ull;
+	while (__atomic_load_n(&r.done, __ATOMIC_ACQUIRE) < CONC_THREADS && khost_uptime_ns() < end) {
+		khost_thread_yield();
+	}
+	ck_assert_uint_eq(__atomic_load_n(&r.done, __ATOMIC_ACQUIRE), CONC_THREADS);
+	ck_assert_uint_eq(r.errors, 0);
+	kxld_region_stats(&reserved, &used1, &n1);
+	ck_assert_uint_eq(used1, used0);
+	ck_assert_uint_eq(n1, n0);
+}
+END_TEST
+
 Suite *
 ktest_suite(void)
 {
@@ -540,6 +626,7 @@ ktest_suite(void)
 	TCase *tc = kt_tcase("load");
 	TCase *dev = ktest_tcase_noboot("dev_mode");
 	TCase *cycles = kt_tcase("cycles");
+	TCase *conc = kt_tcase("concurrency");
 
 	tcase_add_test(tc, kernel_and_kpi_pseudo_kexts);
 	tcase_add_test(tc, load_start_stop_unload);
@@ -561,5 +648,8 @@ ktest_suite(void)
 	tcase_set_timeout(cycles, 120);
 	tcase_add_test(cycles, thousand_cycles_back_to_baseline);
 	suite_add_tcase(s, cycles);
+	tcase_set_timeout(conc, 120);
+	tcase_add_test(conc, concurrent_loads_and_unloads);
+	suite_add_tcase(s, conc);
 	return s;
 }

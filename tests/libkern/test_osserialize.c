@@ -610,6 +610,41 @@ START_TEST(plist_bridge_errors)
 }
 END_TEST
 
+/* Regression (found by fuzz_kext_plist): libplist aborts on a binary plist key holding a NUL. */
+START_TEST(plist_binary_nul_key_refused)
+{
+	uint8_t b[52] = {
+	        'b',  'p',  'l',  'i', 's', 't', '0', '0', /* header */
+	        0xd1, 0x01, 0x02,                          /* 8: dict, 1 entry: key 1 -> value 2 */
+	        0x53, 'a',  0x00, 'b',                     /* 11: ASCII string "a\0b" */
+	        0x51, 'x',                                 /* 15: ASCII string "x" */
+	        0x08, 0x0b, 0x0f,                          /* 17: offset table */
+	};
+	OSString *err = NULL;
+	OSObject *o;
+
+	b[20 + 6] = 1;   /* offset-table entry size */
+	b[20 + 7] = 1;   /* object reference size */
+	b[20 + 15] = 3;  /* object count */
+	b[20 + 31] = 17; /* offset-table offset */
+	o = OSUnserializePlist(b, sizeof(b), &err);
+	ck_assert_ptr_null(o);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_nonnull(strstr(OSString_getCStringNoCopy(err), "NUL"));
+	OSSafeReleaseNULL(err);
+
+	b[13] = 'c'; /* the same plist without the NUL parses */
+	o = OSUnserializePlist(b, sizeof(b), &err);
+	ck_assert_ptr_nonnull(o);
+	OSDictionary *d = OSDynamicCast(OSDictionary, o);
+	ck_assert_ptr_nonnull(d);
+	OSString *v = OSDynamicCast(OSString, OSDictionary_getObjectCString(d, "acb"));
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(OSString_getCStringNoCopy(v), "x");
+	OSSafeReleaseNULL(o);
+}
+END_TEST
+
 Suite *
 ktest_suite(void)
 {
@@ -637,6 +672,7 @@ ktest_suite(void)
 	tcase_add_test(tc, plist_xml_bridge);
 	tcase_add_test(tc, plist_binary_bridge);
 	tcase_add_test(tc, plist_bridge_errors);
+	tcase_add_test(tc, plist_binary_nul_key_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

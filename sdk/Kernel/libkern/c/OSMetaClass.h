@@ -180,7 +180,7 @@ struct OSMetaClass {
  * Upcast any libkern object pointer to OSObject *. Compile-time check: x
  * must point to a struct with a `super` member (every class has one).
  */
-#define OSObj(x) ((OSObject *)(void *)(x) + 0 * sizeof((x)->super))
+#define OSObj(x) ((void)sizeof((x)->super), (OSObject *)(void *)(x))
 
 #define OSTypeID(Type) ((const OSMetaClass *)&Type##_gMetaClass)
 #define OSTypeIDInst(obj) OSMetaClassBase_getMetaClass(OSObj(obj))
