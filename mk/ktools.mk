@@ -89,7 +89,7 @@ $(BUILD)/kexts/$(1).kext: $(BUILD)/bin/kextbuild $(wildcard kexts/$(1)/Info.plis
 		kexts/$(1)/kextbuild.args) $(wildcard sdk/Kernel/*/*.h)
 	@mkdir -p $$(dir $$@)
 	@echo "  KEXT    $$@"
-	$(Q)ASAN_OPTIONS=detect_leaks=0 $(BUILD)/bin/kextbuild -o $$@ --plist kexts/$(1)/Info.plist \
+	$(Q)ASAN_OPTIONS=detect_leaks=0 KEXTHOST_SDK=$(CURDIR)/sdk/Kernel $(BUILD)/bin/kextbuild -o $$@ --plist kexts/$(1)/Info.plist \
 		$$$$(cat kexts/$(1)/kextbuild.args 2>/dev/null) $(wildcard kexts/$(1)/*.c)
 endef
 $(foreach d,$(KEXT_DIRS:kexts/%=%),$(eval $(call KEXT_RULE,$(d))))

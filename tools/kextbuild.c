@@ -22,7 +22,7 @@
  *    replace the output bundle in one rename.
  *
  * The SDK is $KEXTHOST_SDK, else <this program>/../../sdk/Kernel (the build
- * tree), else <this program>/../share/kexthost/sdk/Kernel. Every failure
+ * tree; ../../../ for build/asan-style trees), else <this program>/../share/kexthost/sdk/Kernel. Every failure
  * names the file and the step; the exit status is 1 (64 for usage errors).
  */
 #include <errno.h>
@@ -198,7 +198,8 @@ static char *
 find_sdk(void)
 {
 	const char *env = getenv("KEXTHOST_SDK");
-	static const char *const rel[] = {"/../../sdk/Kernel", "/../share/kexthost/sdk/Kernel"};
+	static const char *const rel[] = {"/../../sdk/Kernel", "/../../../sdk/Kernel",
+	                                  "/../share/kexthost/sdk/Kernel"};
 	char exe[PATH_MAX], path[PATH_MAX + 64];
 	struct stat st;
 	ssize_t n;

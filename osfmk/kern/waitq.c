@@ -129,12 +129,13 @@ waitq_resume_locked(struct waitq *wq, struct thread *th, wait_result_t result, s
 	                                 __ATOMIC_SEQ_CST)) {
 		/*
 		 * SLEEPING: the thread is in (or entering) its futex wait and cannot
-		 * leave it while th_park stays SLEEPING (a timeout makes it take
-		 * this bucket lock, which we hold), so the reference is taken
-		 * safely before the flip that lets it run, exit and be freed.
+		 * leave it while th_park stays SLEEPING (after a timeout it waits
+		 * for the flip, see sched_park), so the reference taken here is
+		 * safe. The flip to RUNNING happens in waitq_wake_list, after the
+		 * link has been read: once RUNNING the thread may wait again and be
+		 * linked on another waker's list (found by TSan).
 		 */
 		thread_reference(th);
-		__atomic_store_n(&th->th_park, TH_PARK_RUNNING, __ATOMIC_SEQ_CST);
 		th->th_wake_next = *wake_list;
 		*wake_list = th;
 	}
@@ -147,6 +148,7 @@ waitq_wake_list(struct thread *list)
 	while (list != NULL) {
 		struct thread *th = list;
 		list = th->th_wake_next;
+		__atomic_store_n(&th->th_park, TH_PARK_RUNNING, __ATOMIC_SEQ_CST);
 		khost_futex_wake(&th->th_park, 1);
 		thread_deallocate(th);
 	}

@@ -468,9 +468,20 @@ ktest_suite(void)
 	tcase_add_test(tc, test_uuid_stable);
 	tcase_add_test(tc, test_far_import);
 	suite_add_tcase(s, tc);
+#if defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer catches the fault itself and exits 1. */
+	tcase_add_exit_test(faults, test_write_text_faults, 1);
+	tcase_add_exit_test(faults, test_write_rodata_faults, 1);
+	tcase_add_exit_test(faults, test_use_after_unlink_faults, 1);
+#elif !defined(KEXTHOST_TSAN) /* ThreadSanitizer reports faults its own way */
 	tcase_add_test_raise_signal(faults, test_write_text_faults, SIGSEGV_LINUX);
 	tcase_add_test_raise_signal(faults, test_write_rodata_faults, SIGSEGV_LINUX);
 	tcase_add_test_raise_signal(faults, test_use_after_unlink_faults, SIGSEGV_LINUX);
+#else
+	(void)test_write_text_faults;
+	(void)test_write_rodata_faults;
+	(void)test_use_after_unlink_faults;
+#endif
 	suite_add_tcase(s, faults);
 	tcase_set_timeout(region, 120);
 	tcase_add_test(region, test_region_reuse);

@@ -142,8 +142,19 @@ START_TEST(test_relocs_object)
 	t = kxld_test_sym(img, "relocs_table");
 	target = kxld_test_sym(img, "relocs_target");
 	near = kxld_test_sym(img, "relocs_near");
-#define Q(off) (*(const uint64_t *)(t + (off)))
-#define L(off) (*(const uint32_t *)(t + (off)))
+/* Fields of the test section are unaligned: read them byte-wise (UBSan checks alignment). */
+#define Q(off)                                             \
+	__extension__({                                    \
+		uint64_t v_;                               \
+		memcpy(&v_, (const void *)(t + (off)), 8); \
+		v_;                                        \
+	})
+#define L(off)                                             \
+	__extension__({                                    \
+		uint32_t v_;                               \
+		memcpy(&v_, (const void *)(t + (off)), 4); \
+		v_;                                        \
+	})
 	ck_assert_uint_eq(Q(0), target - t); /* PC64 */
 	ck_assert_uint_eq(*(const uintptr_t *)(t + 8 + Q(8)),
 	                  (uintptr_t)&kxld_test_kernel_value);              /* GOTPCREL64 */
@@ -151,17 +162,17 @@ START_TEST(test_relocs_object)
 	ck_assert_uint_eq(got, t + 56 + (uint64_t)(int64_t)(int32_t)L(56)); /* GOTPC32 */
 	ck_assert_uint_eq(Q(24), target - got);                             /* GOTOFF64 */
 	ck_assert_uint_eq(*(const uintptr_t *)(got + Q(32)), (uintptr_t)&kxld_test_kernel_value); /* GOT64 */
-	ck_assert_uint_eq(Q(40), (uintptr_t)&kxld_test_kernel_callback - got);         /* PLTOFF64 */
-	ck_assert_uint_eq(Q(48), 4 + 1);                                               /* SIZE64 */
-	ck_assert_uint_eq(L(60), 4);                                                   /* SIZE32 */
-	ck_assert_uint_eq(L(64), (uintptr_t)&kxld_test_kernel_value);                  /* 32 */
-	ck_assert_uint_eq(*(const uint16_t *)(t + 68), 0x1234);                        /* 16 */
-	ck_assert_uint_eq(*(const uint8_t *)(t + 70), 0x56);                           /* 8 */
-	ck_assert_uint_eq(*(const uint8_t *)(t + 71), (uint8_t)(near + 1 - (t + 71))); /* PC8 */
-	ck_assert_uint_eq(*(const uint16_t *)(t + 72), (uint16_t)(near - (t + 72)));   /* PC16 */
-	ck_assert_uint_eq(Q(76), target + 5);                                          /* 64 */
-	ck_assert_uint_eq(L(84), 0x11223344);                                          /* NONE */
-	ck_assert_uint_eq(*(const uintptr_t *)(got + L(88)), (uintptr_t)&kxld_test_kernel_value); /* GOT32 */
+	ck_assert_uint_eq(Q(40), (uintptr_t)&kxld_test_kernel_callback - got); /* PLTOFF64 */
+	ck_assert_uint_eq(Q(48), 4 + 1);                                       /* SIZE64 */
+	ck_assert_uint_eq(L(60), 4);                                           /* SIZE32 */
+	ck_assert_uint_eq(L(64), (uintptr_t)&kxld_test_kernel_value);          /* 32 */
+	ck_assert_uint_eq(*(const uint8_t *)(t + 68) | (*(const uint8_t *)(t + 69) << 8), 0x1234); /* 16 */
+	ck_assert_uint_eq(*(const uint8_t *)(t + 70), 0x56);                                       /* 8 */
+	ck_assert_uint_eq(*(const uint8_t *)(t + 71), (uint8_t)(near + 1 - (t + 71)));             /* PC8 */
+	ck_assert_uint_eq(*(const uint16_t *)(t + 72), (uint16_t)(near - (t + 72)));               /* PC16 */
+	ck_assert_uint_eq(Q(76), target + 5);                                                      /* 64 */
+	ck_assert_uint_eq(L(84), 0x11223344);                                                      /* NONE */
+	ck_assert_uint_eq(*(const uintptr_t *)(got + L(88)), (uintptr_t)&kxld_test_kernel_value);  /* GOT32 */
 #undef Q
 #undef L
 	ck_assert_uint_eq(((uintptr_t(*)(void))kxld_test_sym(img, "relocs_got_load"))(),
