@@ -7,6 +7,8 @@ set -eu
 build=$1
 secs=$2
 status=0
+passed=0
+failed=0
 for bin in "$build"/fuzz/fuzz_*; do
 	[ -x "$bin" ] || continue
 	name=$(basename "$bin")
@@ -14,7 +16,7 @@ for bin in "$build"/fuzz/fuzz_*; do
 	regress=tests/fuzz/regressions/$short
 	if [ -d "$regress" ] && [ -n "$(ls -A "$regress")" ]; then
 		"$bin" -runs=1 "$regress"/* > "$build/fuzz/$name.regress.log" 2>&1 ||
-			{ echo "FAIL $name: a saved regression input crashes; see $build/fuzz/$name.regress.log"; status=1; }
+			{ echo "FAIL $name: a saved regression input crashes; see $build/fuzz/$name.regress.log"; status=1; failed=$((failed + 1)); }
 	fi
 	scratch=$(mktemp -d)
 	seeds=""
@@ -25,11 +27,14 @@ for bin in "$build"/fuzz/fuzz_*; do
 		-artifact_prefix="$build/fuzz/$name-" "$scratch" $seeds > "$build/fuzz/$name.log" 2>&1; then
 		execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$build/fuzz/$name.log" | grep -o '[0-9]*$' || echo '?')
 		echo "ok   $name: $execs inputs in ${secs}s, no crash"
+		passed=$((passed + 1))
 	else
 		echo "FAIL $name: crash; see $build/fuzz/$name.log and $build/fuzz/$name-*"
 		tail -n 30 "$build/fuzz/$name.log"
 		status=1
+		failed=$((failed + 1))
 	fi
 	rm -rf "$scratch"
 done
+echo "$passed passed, $failed failed"
 exit $status
