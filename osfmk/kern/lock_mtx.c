@@ -136,11 +136,15 @@ lck_mtx_free(lck_mtx_t *lck, lck_grp_t *grp)
  * Spin while the holder is (probably) running, for the thread's adaptive
  * budget (spin_internal.h); TRUE once the mutex is ours.
  */
+#define LCK_MTX_SPIN_BACKOFF_MAX 64 /* pauses between two looks at the lock word */
+
 static bool
 lck_mtx_lock_spin_phase(lck_mtx_t *lck, struct thread *self, uint64_t newstate)
 {
 	uint64_t max = lck_mtx_spin_ns, state;
 	struct spin_timer t;
+
+	unsigned int backoff = 1;
 
 	if (!spin_begin(&self->th_lock_spin, max, &t))
 		return false;
@@ -152,7 +156,16 @@ lck_mtx_lock_spin_phase(lck_mtx_t *lck, struct thread *self, uint64_t newstate)
 			spin_won(&self->th_lock_spin, max, &t);
 			return true;
 		}
-		lck_cpu_pause();
+		/*
+		 * Exponential backoff between looks: polling the lock word on every
+		 * pause keeps its cache line bouncing between the CPUs and steals
+		 * the lock the instant the owner drops it, so two threads hammering
+		 * one mutex would pay a cache miss on every operation.
+		 */
+		for (unsigned int i = 0; i < backoff; i++)
+			lck_cpu_pause();
+		if (backoff < LCK_MTX_SPIN_BACKOFF_MAX)
+			backoff <<= 1;
 		if (spin_expired(&t)) {
 			spin_lost(&self->th_lock_spin, max);
 			return false;
