@@ -526,7 +526,12 @@ oskext_validate_executable(OSKext *k)
 		k->kflags |= OSKEXT_F_INVALID;
 		return;
 	}
-	if (kxld_object_symbols(bytes, len, oskext_find_kmod_info, &found, NULL) != 0 || !found) {
+	int err = kxld_object_symbols(bytes, len, oskext_find_kmod_info, &found, NULL);
+	if (err != 0 || !found) {
+		/* Say why in the log: the diagnostic itself has Apple's fixed wording. */
+		printf("OSKext: %s: %s (error %d, %lu bytes)\n", OSString_getCStringNoCopy(k->executablePath),
+		       err != 0 ? "not a readable ELF relocatable object" : "no kmod_info symbol", err,
+		       (unsigned long)len);
 		oskext_diag(k, kOSKextDiagnosticsValidationKey, kOSKextDiagnosticExecutableBadKey, NULL);
 		k->kflags |= OSKEXT_F_INVALID;
 	}
