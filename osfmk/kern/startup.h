@@ -29,6 +29,12 @@ void thread_call_initialize(void);
 void thread_call_shutdown(void);
 /* libkern/c: registers the libkern classes */
 void libkern_init(void);
+/*
+ * Then, declared in their own private headers: kxld_init() (libkern/kxld/kxld.h,
+ * the kext region), OSKext_init(root) / OSKext_rescan() / OSKext_shutdown()
+ * (libkern/kext/OSKext.h), kern_request_init(root) / kern_request_shutdown()
+ * (bsd/kern/kern_request.h, the request channel).
+ */
 
 /* Self-checks run at boot (0 = pass; otherwise printf why and return non-zero). */
 int zalloc_selfcheck(void);
