@@ -197,6 +197,12 @@ include mk/oskext.mk
 
 # The kext tools, libkexthost, kextbuild and the sample kexts.
 include mk/ktools.mk
+# Kernel control / kernel event / KUNC user programs (issue 4, kctl helper).
+include mk/kctl.mk
+# sysctl tool, /dev listing, character-device sample clients (issue 4, dev helper).
+include mk/dev.mk
+# Boundary test helpers: kh_sysprobe for tests/syscalls.sh (issue 4, sys helper).
+include mk/sys.mk
 
 demo: all
 	@BUILD=$(BUILD) sh mk/demo.sh

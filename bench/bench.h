@@ -23,6 +23,9 @@ void bench_thread_call(bench_report_fn report);
 void bench_objc(bench_report_fn report);
 void bench_kxld(bench_report_fn report);
 void bench_oskext(bench_report_fn report);
+void bench_syscall(bench_report_fn report);
+void bench_kctl(bench_report_fn report);
+void bench_dev(bench_report_fn report);
 
 /* Host-side helpers from bench/main.c. */
 uint64_t bench_now_ns(void);

@@ -127,6 +127,41 @@ int khost_sock_recv(int fd, void *buf, size_t cap, size_t *len);
 int khost_sock_shutdown(int fd);
 int khost_close(int fd);
 
+/* ---- client processes: their memory, signals, names (host/procmem.c; "sys" area) ---- */
+
+/*
+ * Copy between the kernel and another host process's memory
+ * (process_vm_readv/writev): all len bytes or EFAULT (unmapped or protected
+ * address, wrap-around, or no ptrace-level access to the process); ESRCH when
+ * the process is gone. Never faults the kernel. pid may be the kernel's own.
+ */
+int khost_proc_read(int pid, uint64_t uaddr, void *buf, size_t len);
+int khost_proc_write(int pid, uint64_t uaddr, const void *buf, size_t len);
+/* Like khost_proc_read, but stops early at an unreadable page: *done gets the bytes read (EFAULT if 0). */
+int khost_proc_read_partial(int pid, uint64_t uaddr, void *buf, size_t len, size_t *done);
+/* Send Darwin signal `signum` (0: existence check) to a host process. EINVAL for an unknown signal. */
+int khost_proc_signal(int pid, int signum);
+/* The process's command name (/proc/pid/comm) and parent pid. */
+int khost_proc_comm(int pid, char *buf, size_t size);
+int khost_proc_ppid(int pid, int *ppid);
+/*
+ * Hang-up watcher: one epoll set reporting connections whose peer went away.
+ * wait fills up to max cookies of hung-up fds (*n, 0 on timeout).
+ */
+int khost_hupwatch_create(int *wfd);
+int khost_hupwatch_add(int wfd, int fd, uint64_t cookie);
+int khost_hupwatch_del(int wfd, int fd);
+int khost_hupwatch_wait(int wfd, uint64_t *cookies, int max, int timeout_ms, int *n);
+/*
+ * The shared-memory call channel (host/shmring.c): map a client's ring, a
+ * regular file of exactly `size` bytes open as fd in process pid (through
+ * /proc/pid/fd); futexes shared between processes.
+ */
+int khost_shm_map_peer(int pid, int fd, size_t size, void **out);
+int khost_shm_unmap(void *addr, size_t size);
+int khost_futex_wait_shared(volatile uint32_t *addr, uint32_t expected, uint64_t deadline_ns);
+int khost_futex_wake_shared(volatile uint32_t *addr, int count);
+
 /* ---- threads ---------------------------------------------------------- */
 
 typedef struct khost_thread *khost_thread_t;

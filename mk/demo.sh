@@ -95,4 +95,98 @@ echo "\$ kextlibs -xml kexts/MyLibClient   (paste into Info.plist's OSBundleLibr
 KEXTHOST_ROOT=$root $KB/kextlibs -xml "$KX/MyLibClient.kext" 2>/dev/null | sed 's/^/  /' || true
 # ==== end of Kernel extensions =======================================================
 
+# ==== Kernel control sockets, kernel events, KUNC (issue 4; written by the kctl helper) ====
+step "Kernel control: the KernCtlSample kext and its user client kctlclient (PF_SYSTEM sockets)"
+cat > "$BUILD/demo-kctl.sh" << 'EOS'
+B=$KCTL_BIN
+show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
+show $B/kextload "$KEXTHOST_ROOT/Extensions/KernCtlSample.kext"
+echo '$ kctlclient --events -V com.example.kext.KernCtlSample -c 2 &   (a kernel event listener)'
+$B/kctlclient --events -V com.example.kext.KernCtlSample -c 2 -w 5 2>&1 | sed 's/^/  [listener] /' &
+lp=$!
+sleep 0.3
+show $B/kctlclient -v PING "UPPER hello from user space"
+wait $lp
+show $B/kctlclient --setopt 1=1 --getopt 1
+echo '$ setpriv --reuid=65534 ... kctlclient -n com.example.kext.KernCtlSample.admin PING   (privileged control, non-root)'
+setpriv --reuid=65534 --regid=65534 --clear-groups $B/kctlclient -n com.example.kext.KernCtlSample.admin PING 2>&1 |
+	sed 's/^/  /'
+echo '$ kuncd --default 0 --count 2 &   (the KUNC notification agent)'
+$B/kuncd --default 0 --count 2 2>&1 | sed 's/^/  [kuncd] /' &
+kp=$!
+sleep 0.3
+show $B/kctlclient "NOTICE the demo says hello" "ALERT continue the demo?"
+wait $kp
+show $B/kextunload -b com.example.kext.KernCtlSample
+echo '$ kexthost dmesg | grep -e KernCtlSample -e KUNC'
+kexthost dmesg --root "$KEXTHOST_ROOT" | grep -e 'KernCtlSample:' -e 'KUNC:' | sed 's/^/  /'
+EOS
+if [ "$(id -u)" = 0 ]; then
+	cp -R "$KX/KernCtlSample.kext" "$root/Extensions/"
+	chown -R 0:0 "$root/Extensions/KernCtlSample.kext"
+	chmod -R go-w "$root/Extensions/KernCtlSample.kext"
+	chmod 755 "$BUILD" "$root" 2> /dev/null || true
+	echo "\$ $K run --root $root -- sh demo-kctl.sh"
+	PATH=$KB:$PATH KCTL_BIN=$(cd "$KB" && pwd) $K run --root "$root" -- sh "$BUILD/demo-kctl.sh"
+else
+	echo "  (skipped: loading kexts needs root)"
+fi
+# ==== end of Kernel control sockets ==================================================
+
+# ==== sysctl and character devices (issue 4; written by the dev helper) ================
+step "sysctl: the standard nodes, a root-only write refused to nobody, sysctl -a"
+cat > "$BUILD/demo-sysctl.sh" << 'EOS'
+show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
+show sysctl kern.ostype kern.osrelease kern.version kern.boottime hw.ncpu hw.memsize
+show sysctl kern.hostname=demo-mac
+echo '$ setpriv --reuid=65534 ... sysctl kern.hostname=evil   (root only: refused)'
+setpriv --reuid=65534 --regid=65534 --clear-groups sysctl kern.hostname=evil 2>&1 | sed 's/^/  /'
+echo '$ sysctl -a | head -n 12'
+sysctl -a | head -n 12 | sed 's/^/  /'
+EOS
+chmod 755 "$BUILD" "$root" 2> /dev/null || true
+echo "\$ $K run --root $root -- sh demo-sysctl.sh"
+PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-sysctl.sh"
+
+step "Character device and custom sysctl: the BufferDevice and SysctlSample kexts, bufdevctl"
+cat > "$BUILD/demo-dev.sh" << 'EOS'
+show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
+E=$KEXTHOST_ROOT/Extensions
+show kextload "$E/BufferDevice.kext" "$E/SysctlSample.kext"
+show devls
+show bufdevctl write "hello, character device"
+show bufdevctl size
+show bufdevctl read 5
+show bufdevctl wait 1000
+show bufdevctl tryread
+echo '$ bufdevctl read &   (blocks: the buffer is empty)'
+bufdevctl read 2>&1 | sed 's/^/  [reader] /' &
+sleep 0.3
+show bufdevctl write "wakes the reader"
+wait
+show bufdevctl setsize 8
+show bufdevctl write 0123456789
+show bufdevctl clear
+echo '$ BUFDEV=/dev/bufdev.root setpriv --reuid=65534 ... bufdevctl size   (a 0600 node)'
+BUFDEV=/dev/bufdev.root setpriv --reuid=65534 --regid=65534 --clear-groups bufdevctl size 2>&1 | sed 's/^/  /'
+show sysctl debug.sysctlsample
+show sysctl debug.sysctlsample.percent=42
+show sysctl debug.sysctlsample.percent=420
+show sysctl debug.sysctlsample.hello=howdy
+show sysctl -n debug.sysctlsample.hello
+show kextunload -b com.example.kext.BufferDevice -b com.example.kext.SysctlSample
+echo '$ kexthost dmesg | grep -e BufferDevice -e SysctlSample'
+kexthost dmesg --root "$KEXTHOST_ROOT" | grep -e 'BufferDevice:' -e 'SysctlSample:' | sed 's/^/  /'
+EOS
+if [ "$(id -u)" = 0 ]; then
+	cp -R "$KX/BufferDevice.kext" "$KX/SysctlSample.kext" "$root/Extensions/"
+	chown -R 0:0 "$root/Extensions/BufferDevice.kext" "$root/Extensions/SysctlSample.kext"
+	chmod -R go-w "$root/Extensions/BufferDevice.kext" "$root/Extensions/SysctlSample.kext"
+	echo "\$ $K run --root $root -- sh demo-dev.sh"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-dev.sh"
+else
+	echo "  (skipped: loading kexts needs root)"
+fi
+# ==== end of sysctl and character devices =============================================
+
 step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md"

@@ -30,9 +30,12 @@
 #include "host/khost.h"
 #include "bsd/kern/subr_log.h"
 #include "bsd/kern/kern_request.h"
+#include "bsd/sys/proc_internal.h"
+#include "bsd/sys/syscall_internal.h"
 
-#define KREQ_WORKERS 4         /* connections served at once */
-#define KREQ_QUEUE_MAX 64      /* accepted connections waiting for a worker */
+#define KREQ_WORKERS 4         /* workers started at boot */
+#define KREQ_WORKERS_MAX 1100  /* more start on demand, one per busy connection, up to this */
+#define KREQ_QUEUE_MAX 64      /* waiting connections once no more workers may start */
 #define KREQ_STOP_WAIT_MS 5000 /* how long shutdown waits for busy handlers */
 
 struct kreq_conn {
@@ -49,6 +52,8 @@ static struct {
 	int stopping;         /* shutdown in progress or done */
 	unsigned int threads; /* live server threads (acceptor + workers) */
 	unsigned int queued;
+	unsigned int idle;                         /* workers waiting for a connection */
+	unsigned int workers;                      /* workers started */
 	struct kreq_conn *queue_head, *queue_tail; /* waiting for a worker */
 	struct kreq_conn *active;                  /* being served */
 	char path[PATH_MAX];
@@ -114,6 +119,8 @@ static const struct {
 } kreq_handlers[] = {
         {KHRQ_T_PING, kreq_ping},
         {KHRQ_T_KEXT_REQUEST, kext_request_handle},
+        {KHRQ_T_SYSCALL, syscall_request_handle},
+        {KHRQ_T_SHM_SETUP, syscall_shm_setup_handle},
 };
 
 void
@@ -308,11 +315,24 @@ kreq_serve(struct kreq_conn *c)
 	char *payload;
 	uint32_t status;
 	char *pkt;
+	proc_t p;
 	int err;
 
 	pkt = kalloc(KHRQ_MAX_PACKET);
 	if (pkt == NULL) {
 		printf("kern_request: no memory to serve pid %d\n", c->peer.pid);
+		return;
+	}
+	/* The connection is a process from here until it ends. */
+	err = proc_attach(c->peer.pid, c->peer.uid, c->peer.gid, c->fd, &p);
+	if (err == 0) {
+		lck_mtx_lock(kreq.lock); /* kern_request_shutdown reads it under the lock */
+		c->peer.proc = p;
+		lck_mtx_unlock(kreq.lock);
+	}
+	if (err != 0) {
+		printf("kern_request: cannot make a process for pid %d (error %d)\n", c->peer.pid, err);
+		kfree(pkt, KHRQ_MAX_PACKET);
 		return;
 	}
 	for (;;) {
@@ -330,6 +350,13 @@ kreq_serve(struct kreq_conn *c)
 		kern_request_dispatch(&c->peer, hdr.type, payload, hdr.payload_len, &reply, &status);
 		if (payload != NULL)
 			kfree(payload, hdr.payload_len);
+		if (status == KREQ_MALFORMED) {
+			printf("kern_request: client pid %d (uid %u): malformed request of type %u; closing "
+			       "the "
+			       "connection\n",
+			       c->peer.pid, c->peer.uid, hdr.type);
+			break;
+		}
 		rh = hdr;
 		rh.flags = KHRQ_F_REPLY;
 		rh.status = status;
@@ -343,8 +370,17 @@ kreq_serve(struct kreq_conn *c)
 				       c->peer.pid, err);
 			break;
 		}
+		/* With a shared ring set up, calls come through it; the socket carries only what does not fit. */
+		if (p->p_shm != NULL && !kreq_is_stopping() && syscall_shm_serve(&c->peer) == 0)
+			break;
 	}
 	kfree(pkt, KHRQ_MAX_PACKET);
+	/* Close everything the client held (d_close, control sockets) before its socket goes. */
+	lck_mtx_lock(kreq.lock);
+	c->peer.proc = NULL;
+	lck_mtx_unlock(kreq.lock);
+	syscall_shm_teardown(p);
+	proc_exit(p);
 }
 
 /* ---- threads -------------------------------------------------------------- */
@@ -366,8 +402,10 @@ kreq_worker(void *arg, wait_result_t wr)
 
 	for (;;) {
 		lck_mtx_lock(kreq.lock);
+		kreq.idle++;
 		while (kreq.queue_head == NULL && !kreq.stopping)
 			msleep(&kreq.queue_head, kreq.lock, 0, "kreq_idle", NULL);
+		kreq.idle--;
 		if (kreq.stopping) {
 			lck_mtx_unlock(kreq.lock);
 			break;
@@ -396,6 +434,9 @@ kreq_worker(void *arg, wait_result_t wr)
 	}
 	kreq_thread_exit();
 }
+
+static void kreq_worker(void *arg, wait_result_t wr);
+static int kreq_start_thread(thread_continue_t fn, const char *name);
 
 static void
 kreq_acceptor(void *arg, wait_result_t wr)
@@ -432,7 +473,7 @@ kreq_acceptor(void *arg, wait_result_t wr)
 		c->peer.gid = peer.gid;
 		c->next = NULL;
 		lck_mtx_lock(kreq.lock);
-		if (kreq.stopping || kreq.queued >= KREQ_QUEUE_MAX) {
+		if (kreq.stopping || (kreq.queued >= KREQ_QUEUE_MAX && kreq.workers >= KREQ_WORKERS_MAX)) {
 			int busy = !kreq.stopping;
 			lck_mtx_unlock(kreq.lock);
 			if (busy)
@@ -448,7 +489,11 @@ kreq_acceptor(void *arg, wait_result_t wr)
 		kreq.queue_tail = c;
 		kreq.queued++;
 		wakeup_one((caddr_t)&kreq.queue_head);
+		/* Every worker serves one connection until it ends: add one when none is free. */
+		int grow = kreq.idle < kreq.queued && kreq.workers < KREQ_WORKERS_MAX;
 		lck_mtx_unlock(kreq.lock);
+		if (grow && kreq_start_thread(kreq_worker, "kern_request.worker") != 0)
+			printf("kern_request: cannot start another worker; pid %d waits\n", peer.pid);
 	}
 	kreq_thread_exit(); /* kern_request_shutdown closes the listener */
 }
@@ -460,8 +505,15 @@ kreq_start_thread(thread_continue_t fn, const char *name)
 
 	lck_mtx_lock(kreq.lock);
 	kreq.threads++;
+	if (fn == kreq_worker)
+		kreq.workers++;
 	lck_mtx_unlock(kreq.lock);
 	if (kernel_thread_start(fn, NULL, &th) != KERN_SUCCESS) {
+		if (fn == kreq_worker) {
+			lck_mtx_lock(kreq.lock);
+			kreq.workers--;
+			lck_mtx_unlock(kreq.lock);
+		}
 		kreq_thread_exit();
 		return ENOMEM;
 	}
@@ -483,6 +535,12 @@ kern_request_init(const char *root)
 {
 	int err, n;
 
+	/* Processes and the system call table exist with or without a socket (kernel tests use them). */
+	err = proc_init();
+	if (err == 0)
+		err = syscall_init();
+	if (err != 0)
+		printf("kern_request: process layer: error %d\n", err);
 	if (root == NULL || kreq.running)
 		return 0;
 	if (kreq.lock == NULL) {
@@ -519,17 +577,23 @@ kern_request_shutdown(void)
 	struct kreq_conn *c, *queued;
 	uint64_t deadline;
 
-	if (kreq.lock == NULL)
+	if (kreq.lock == NULL) {
+		proc_shutdown();
 		return;
+	}
 	lck_mtx_lock(kreq.lock);
 	if (!kreq.running || kreq.stopping) {
 		lck_mtx_unlock(kreq.lock);
+		proc_shutdown();
 		return;
 	}
 	__atomic_store_n(&kreq.stopping, 1, __ATOMIC_RELEASE);
 	khost_sock_shutdown(kreq.lfd); /* wakes the acceptor, which then exits */
-	for (c = kreq.active; c != NULL; c = c->next)
+	for (c = kreq.active; c != NULL; c = c->next) {
 		khost_sock_shutdown(c->fd); /* each worker wakes and closes its own */
+		if (c->peer.proc != NULL)
+			proc_mark_exiting(c->peer.proc); /* and a call asleep in a kext ends (PCATCH) */
+	}
 	queued = kreq.queue_head;
 	kreq.queue_head = kreq.queue_tail = NULL;
 	kreq.queued = 0;
@@ -544,6 +608,7 @@ kern_request_shutdown(void)
 		printf("kern_request: %u server threads still busy at shutdown\n", kreq.threads);
 	} else {
 		khost_close(kreq.lfd);
+		kreq.workers = 0;
 	}
 	kreq.lfd = -1;
 	kreq.running = 0;
@@ -554,5 +619,6 @@ kern_request_shutdown(void)
 		khost_close(c->fd);
 		kfree(c, sizeof(*c));
 	}
+	proc_shutdown();
 	printf("kern_request: stopped\n");
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <sys/errno.h>
 #include <libkern/OSReturn.h>
 #include <libkern/c/OSObject.h>
 #include "sdk/User/kexthost/request.h"
@@ -20,11 +21,16 @@
 __BEGIN_DECLS
 
 /* Who sent a request: from SO_PEERCRED, or the tool's own ids in process. */
+struct proc;
 struct kreq_peer {
 	int32_t pid;
 	uint32_t uid;
 	uint32_t gid;
+	struct proc *proc; /* the connection's process (NULL in process / offline) */
 };
+
+/* A handler's result meaning "malformed request": the server logs it and closes the connection. */
+#define KREQ_MALFORMED EBADMSG
 
 /* A growable byte buffer (kalloc memory) a handler writes its reply into. */
 struct kreq_buf {
@@ -86,6 +92,27 @@ int kreq_log_collect(uint64_t mark, size_t max, struct kreq_buf *out);
 int kreq_object_to_xml(const OSObject *obj, struct kreq_buf *out);
 
 /* ---- handlers of other files ------------------------------------------ */
+
+/* KHRQ_T_SYSCALL (bsd/kern/kern_syscall.c). */
+int syscall_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
+                           struct kreq_buf *reply);
+
+/*
+ * Run one KHRQ_T_SYSCALL payload for p. The reply goes to dst (cap bytes;
+ * *dlen gets its length; EMSGSIZE when it does not fit) or, with dst NULL,
+ * is appended to reply. Returns 0, KREQ_MALFORMED, or a Darwin errno for
+ * the header status.
+ */
+struct proc;
+int syscall_execute(struct proc *p, const void *payload, size_t len, char *dst, size_t cap, size_t *dlen,
+                    struct kreq_buf *reply);
+
+/* KHRQ_T_SHM_SETUP and the ring (bsd/kern/kern_syscall_shm.c). */
+int syscall_shm_setup_handle(const struct kreq_peer *peer, const void *payload, size_t len,
+                             struct kreq_buf *reply);
+/* Serve calls from the ring: 1 when the next message comes on the socket, 0 when the client is done. */
+int syscall_shm_serve(const struct kreq_peer *peer);
+void syscall_shm_teardown(struct proc *p);
 
 /* KHRQ_T_KEXT_REQUEST (bsd/kern/kern_request_kext.c). */
 int kext_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,

@@ -22,6 +22,8 @@
  * name that were not freed, printed per tag with byte counts — and unmap.
  * Messages follow XNU's OSKext wording.
  */
+#include "bsd/kern/kern_sysctl.h"
+#include "bsd/miscfs/devfs/devfs_internal.h"
 #include "host/khost.h"
 #include "libkern/gen/OSMalloc_internal.h"
 #include "libkern/kext/kext_internal.h"
@@ -247,6 +249,24 @@ oskext_initialize_cpp(OSKext *k)
 	return kOSReturnSuccess;
 }
 
+/*
+ * A kext that forgets to unregister its sysctl oids or character devices
+ * would leave the kernel pointing into unmapped memory: remove what lies in
+ * the image and say so (XNU would panic later instead).
+ */
+static void
+oskext_purge_registrations(OSKext *k)
+{
+	unsigned int oids = sysctl_purge_range(k->address, k->address + k->size);
+	unsigned int devs = dev_purge_range(k->address, k->address + k->size);
+
+	if (oids != 0 || devs != 0)
+		oskext_log(OSKEXT_LOG_ERROR,
+		           "Kext %s left %u sysctl oid(s) and %u device switch/node entries registered; "
+		           "removed.",
+		           oskext_id(k), oids, devs);
+}
+
 static OSReturn
 oskext_start(OSKext *k)
 {
@@ -271,6 +291,7 @@ oskext_start(OSKext *k)
 		result = startfunc(k->kmodInfo, NULL);
 		if (result != KERN_SUCCESS) {
 			oskext_finalize_cpp(k);
+			oskext_purge_registrations(k);
 		}
 	}
 	if (result != KERN_SUCCESS) {
@@ -310,6 +331,7 @@ oskext_stop(OSKext *k)
 		return kOSKextReturnStartStopError;
 	}
 	oskext_finalize_cpp(k);
+	oskext_purge_registrations(k);
 	k->kflags &= ~OSKEXT_F_STARTED;
 	oskext_log(OSKEXT_LOG_PROGRESS, "Kext %s is now stopped and ready to unload.", oskext_id(k));
 	return kOSReturnSuccess;

@@ -25,7 +25,13 @@
 #include "host/khost.h"
 #include "libkern/kxld/kxld_internal.h"
 
-#define KXLD_REGION_DEFAULT_MB 1024
+/*
+ * 512 MB by default: Linux places the brk heap of a non-PIE program anywhere
+ * in its first gigabyte, so a larger window does not always fit below 2 GB
+ * (a 1 GB default failed now and then, found by a parallel stress run).
+ */
+#define KXLD_REGION_DEFAULT_MB 512
+#define KXLD_REGION_MIN_MB 64
 #define KXLD_REGION_MAX_MB 1536
 #define KXLD_CACHE_DEFAULT_MB 64
 
@@ -71,6 +77,15 @@ kxld_region_setup(void)
 		cache_mb = mb;
 	kxld_region.cache_max = (size_t)cache_mb << 20;
 	err = khost_vm_reserve_low(size, &base);
+	/* Settle for less rather than no kexts at all. */
+	while (err != 0 && mb / 2 >= KXLD_REGION_MIN_MB) {
+		printf("kxld: no room for a %u MB kext region in the low 2 GB; trying %u MB\n", mb, mb / 2);
+		mb /= 2;
+		size = (size_t)mb << 20;
+		if (kxld_region.cache_max > size)
+			kxld_region.cache_max = size;
+		err = khost_vm_reserve_low(size, &base);
+	}
 	if (err != 0) {
 		printf("kxld: cannot reserve a %u MB kext region in the low 2 GB (error %d)\n", mb, err);
 		return err;

@@ -11,6 +11,8 @@
 #include "libkern/kxld/kxld.h"
 #include "libkern/kext/OSKext.h"
 #include "bsd/kern/kern_request.h"
+#include "bsd/kern/kern_sysctl.h"
+#include "bsd/miscfs/devfs/devfs_internal.h"
 
 int kernel_ready;
 static int kernel_booted;
@@ -28,6 +30,8 @@ static const struct startup_check startup_checks[] = {
         {"sched", sched_selfcheck},
         {"thread_call", thread_call_selfcheck},
         {"libkern.objects", libkern_selfcheck},
+        {"sysctl", sysctl_selfcheck},
+        {"devfs", dev_selfcheck},
 };
 
 /* Run every self-check, report each; a failure panics (the kernel is not sound). */
@@ -81,7 +85,10 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 	err = kxld_init();
 	if (err != 0)
 		printf("kexthost: cannot reserve the kext region (errno %d); kexts will not load\n", err);
-	/* The kext system, then the request channel: before "ready", so clients find the socket. */
+	/* sysctl and devfs (each also starts on first use), the kext system, then the request
+	 * channel: before "ready", so clients find the socket. */
+	sysctl_init();
+	dev_init();
 	err = OSKext_init(params->root);
 	if (err != 0)
 		printf("kexthost: kext system unavailable (errno %d)\n", err);

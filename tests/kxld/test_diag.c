@@ -244,12 +244,12 @@ START_TEST(test_sections)
 		bss->sh_size = (uint64_t)1 << 29;
 		bss->sh_addralign = 1 << 22;
 		expect_refused(&m, m.size, ENOEXEC, "too large or too aligned");
-		bss->sh_size = (uint64_t)900 << 20;
+		bss->sh_size = (uint64_t)400 << 20;
 		bss->sh_addralign = 8;
 		{
 			struct kxld_image *img = NULL;
 			OSArray *diag = NULL;
-			/* 900 MB of bss fits the 1 GB region: it links, and the pages cost nothing until touched. */
+			/* 400 MB of bss fits the 512 MB region: it links, and the pages cost nothing until touched. */
 			int err = kxld_test_link_bytes("com.example.bigbss", m.b, m.size, NULL, NULL, &img,
 			                               &diag);
 			ck_assert_msg(err == 0, "%d %s", err, kxld_test_text(diag));

@@ -316,6 +316,34 @@ START_TEST(test_region_reuse)
 END_TEST
 
 /* kext_region_mb= sizes the region; a full region gives ENOMEM and a message, never a crash. */
+/*
+ * Regression: Linux puts a non-PIE program's brk heap anywhere in its first
+ * gigabyte, so a region as large as the maximum cannot always be placed
+ * below 2 GB; the kernel must settle for a smaller one instead of losing
+ * kexts (a 1 GB default failed about once in 150 boots).
+ */
+START_TEST(test_region_too_large_shrinks)
+{
+	struct kxld_test_obj obj;
+	struct kxld_image *img = NULL;
+	OSArray *diag = NULL;
+	size_t reserved, used;
+	unsigned int n;
+
+	ktest_boot_args = "kext_region_mb=1536";
+	ktest_boot();
+	kxld_region_stats(&reserved, &used, &n);
+	ck_assert_uint_ge(reserved, 64u << 20);
+	ck_assert_uint_le(reserved, 1536u << 20);
+	kxld_test_read("large.o", &obj);
+	ck_assert_int_eq(
+	        kxld_test_link_bytes("com.example.large", obj.bytes, obj.size, NULL, NULL, &img, &diag), 0);
+	OSSafeReleaseNULL(diag);
+	kxld_unlink(img);
+	ktest_shutdown();
+}
+END_TEST
+
 START_TEST(test_region_full)
 {
 	struct kxld_test_obj obj;
@@ -489,6 +517,7 @@ ktest_suite(void)
 	tcase_add_test(region, test_concurrent);
 	suite_add_tcase(s, region);
 	tcase_add_test(noboot, test_region_full);
+	tcase_add_test(noboot, test_region_too_large_shrinks);
 	suite_add_tcase(s, noboot);
 	return s;
 }

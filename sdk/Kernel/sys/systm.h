@@ -51,6 +51,17 @@ void bsd_untimeout(timeout_fcn_t fn, void *arg);
 
 int copystr(const void *kfaddr, void *kdaddr, size_t len, size_t *done);
 
+/*
+ * Copy between the kernel and the current process's memory (the client
+ * process whose call this thread is serving). 0, or EFAULT for any address
+ * or length the process cannot access; never a crash. copyinstr/copyoutstr
+ * stop after the NUL (counted in *done); ENAMETOOLONG when none within len.
+ */
+int copyin(const user_addr_t uaddr, void *kaddr, size_t len);
+int copyout(const void *kaddr, user_addr_t udaddr, size_t len);
+int copyinstr(const user_addr_t uaddr, void *kaddr, size_t len, size_t *done);
+int copyoutstr(const void *from, user_addr_t to, size_t maxlen, size_t *lencopied);
+
 u_int32_t random(void);
 void read_random(void *buffer, u_int numBytes);
 void read_frandom(void *buffer, u_int numBytes);
