@@ -1,11 +1,11 @@
 # dev.mk — user programs of the sysctl and character-device area (issue 4, "dev"):
 #   $(BUILD)/bin/sysctl      sysctl(8) for the hosted kernel
 #   $(BUILD)/bin/devls       the /dev listing
-#   $(BUILD)/bin/<prog>      the sample kexts' user programs (kexts/<Kext>/client/<prog>.c)
+#   $(BUILD)/bin/<prog>      the sample kexts' user programs (kexts/<Kext>/user/<prog>.c)
 # (included by the Makefile after mk/ktools.mk, whose USER_CFLAGS and LIBKH it uses)
 
 DEV_TOOLS := sysctl devls bench_devread
-DEV_CLIENT_SRCS := $(sort $(wildcard kexts/*/client/*.c))
+DEV_CLIENT_SRCS := $(sort $(wildcard kexts/*/user/*.c))
 DEV_CLIENT_BINS := $(patsubst %.c,$(BUILD)/bin/%,$(notdir $(DEV_CLIENT_SRCS)))
 DEV_BINS := $(addprefix $(BUILD)/bin/,$(DEV_TOOLS)) $(DEV_CLIENT_BINS)
 

@@ -14,7 +14,7 @@
  * devfs_make_node publishes /dev/bufdev (root:wheel 0666). stop refuses while
  * the device is open, then removes the nodes and the switch entry.
  * /dev/bufdev.root is the same device with mode 0600: only root may open it.
- * Try it with the bufdevctl program (kexts/BufferDevice/client).
+ * Try it with the bufdevctl program (kexts/BufferDevice/user).
  */
 #include <mach/mach_types.h>
 #include <mach/kmod.h>
