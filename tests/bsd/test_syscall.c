@@ -488,7 +488,7 @@ END_TEST
 struct race {
 	proc_t p;
 	int fd;
-	volatile int stop;
+	int stop;
 	int done;
 	int lookups;
 };
@@ -499,10 +499,11 @@ race_thread(void *arg, wait_result_t wr)
 	struct race *r = arg;
 	struct fileproc *fp;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		if (fp_lookup(r->p, r->fd, &fp, 0) == 0) {
-			ck_assert_int_eq(kt_closes, 0); /* never closed under a reference */
-			r->lookups++;
+			/* never closed under a reference */
+			ck_assert_int_eq(__atomic_load_n(&kt_closes, __ATOMIC_ACQUIRE), 0);
+			__atomic_add_fetch(&r->lookups, 1, __ATOMIC_RELAXED);
 			fp_drop(r->p, r->fd, fp, 0);
 		}
 	}
@@ -525,7 +526,7 @@ START_TEST(lookups_race_close)
 		}
 		khost_thread_yield();
 		ck_assert_int_eq(fp_close(r.p, r.fd, vfs_context_current()), 0);
-		r.stop = 1;
+		__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
 		while (__atomic_load_n(&r.done, __ATOMIC_ACQUIRE) != 3)
 			khost_thread_yield();
 		ck_assert_int_eq(kt_closes, 1);
