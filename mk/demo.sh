@@ -96,7 +96,7 @@ KEXTHOST_ROOT=$root $KB/kextlibs -xml "$KX/MyLibClient.kext" 2>/dev/null | sed '
 # ==== end of Kernel extensions =======================================================
 
 # ==== Kernel control sockets, kernel events, KUNC (issue 4; written by the kctl helper) ====
-step "Kernel control: the KernCtlSample kext and its user client kctlclient (PF_SYSTEM sockets)"
+step "10. Kernel control: the KernCtlSample kext and its user client kctlclient (PF_SYSTEM sockets)"
 cat > "$BUILD/demo-kctl.sh" << 'EOS'
 B=$KCTL_BIN
 show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
@@ -134,7 +134,7 @@ fi
 # ==== end of Kernel control sockets ==================================================
 
 # ==== sysctl and character devices (issue 4; written by the dev helper) ================
-step "sysctl: the standard nodes, a root-only write refused to nobody, sysctl -a"
+step "11. sysctl: the standard nodes, a root-only write refused to nobody, sysctl -a"
 cat > "$BUILD/demo-sysctl.sh" << 'EOS'
 show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
 show sysctl kern.ostype kern.osrelease kern.version kern.boottime hw.ncpu hw.memsize
@@ -148,7 +148,7 @@ chmod 755 "$BUILD" "$root" 2> /dev/null || true
 echo "\$ $K run --root $root -- sh demo-sysctl.sh"
 PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-sysctl.sh"
 
-step "Character device and custom sysctl: the BufferDevice and SysctlSample kexts, bufdevctl"
+step "12. Character device and custom sysctl: the BufferDevice and SysctlSample kexts, bufdevctl"
 cat > "$BUILD/demo-dev.sh" << 'EOS'
 show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
 E=$KEXTHOST_ROOT/Extensions
@@ -189,4 +189,4 @@ else
 fi
 # ==== end of sysctl and character devices =============================================
 
-step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md"
+step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md"
