@@ -16,8 +16,6 @@ static unsigned int OSArray_ensureCapacityImpl(OSCollection *self, unsigned int 
 static void OSArray_flushCollectionImpl(OSCollection *self);
 static unsigned int OSArray_setOptionsImpl(OSCollection *self, unsigned int options, unsigned int mask);
 static OSCollection *OSArray_copyCollectionImpl(OSCollection *self, OSDictionary *cycleDict);
-static unsigned int OSArray_iteratorSizeImpl(const OSCollection *self);
-static bool OSArray_initIteratorImpl(const OSCollection *self, void *iterator);
 static bool OSArray_getNextObjectForIteratorImpl(const OSCollection *self, void *iterator, OSObject **ret);
 
 static const OSMethod OSArray_methods[] = {
@@ -32,8 +30,8 @@ static const OSMethod OSArray_methods[] = {
         OSMethodOverride(OSCollection, flushCollection, OSArray_flushCollectionImpl),
         OSMethodOverride(OSCollection, setOptions, OSArray_setOptionsImpl),
         OSMethodOverride(OSCollection, copyCollection, OSArray_copyCollectionImpl),
-        OSMethodOverride(OSCollection, iteratorSize, OSArray_iteratorSizeImpl),
-        OSMethodOverride(OSCollection, initIterator, OSArray_initIteratorImpl),
+        OSMethodOverride(OSCollection, iteratorSize, osc_index_iteratorSize),
+        OSMethodOverride(OSCollection, initIterator, osc_index_initIterator),
         OSMethodOverride(OSCollection, getNextObjectForIterator, OSArray_getNextObjectForIteratorImpl),
         OSMethodEnd,
 };
@@ -342,19 +340,6 @@ OSArray_isEqualToImpl(const OSObject *obj, const OSObject *anObject)
 	const OSArray *other = OSDynamicCast(OSArray, anObject);
 
 	return other && OSArray_isEqualToArray((const OSArray *)obj, other);
-}
-
-static unsigned int
-OSArray_iteratorSizeImpl(const OSCollection *c)
-{
-	return sizeof(unsigned int);
-}
-
-static bool
-OSArray_initIteratorImpl(const OSCollection *c, void *iterator)
-{
-	*(unsigned int *)iterator = 0;
-	return true;
 }
 
 static bool

@@ -86,3 +86,17 @@ bool(OSCollection_iterateObjects)(OSCollection *c, void *refcon,
 	OSObject_release(iter);
 	return ok;
 }
+
+/* Iterator state of the index-ordered collections (array, dictionary, sets): the next index. */
+unsigned int
+osc_index_iteratorSize(const OSCollection *c)
+{
+	return sizeof(unsigned int);
+}
+
+bool
+osc_index_initIterator(const OSCollection *c, void *iterator)
+{
+	*(unsigned int *)iterator = 0;
+	return true;
+}

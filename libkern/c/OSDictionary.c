@@ -26,8 +26,6 @@ static unsigned int OSDictionary_ensureCapacityImpl(OSCollection *self, unsigned
 static void OSDictionary_flushCollectionImpl(OSCollection *self);
 static unsigned int OSDictionary_setOptionsImpl(OSCollection *self, unsigned int options, unsigned int mask);
 static OSCollection *OSDictionary_copyCollectionImpl(OSCollection *self, OSDictionary *cycleDict);
-static unsigned int OSDictionary_iteratorSizeImpl(const OSCollection *self);
-static bool OSDictionary_initIteratorImpl(const OSCollection *self, void *iterator);
 static bool OSDictionary_getNextObjectForIteratorImpl(const OSCollection *self, void *iterator,
                                                       OSObject **ret);
 
@@ -43,8 +41,8 @@ static const OSMethod OSDictionary_methods[] = {
         OSMethodOverride(OSCollection, flushCollection, OSDictionary_flushCollectionImpl),
         OSMethodOverride(OSCollection, setOptions, OSDictionary_setOptionsImpl),
         OSMethodOverride(OSCollection, copyCollection, OSDictionary_copyCollectionImpl),
-        OSMethodOverride(OSCollection, iteratorSize, OSDictionary_iteratorSizeImpl),
-        OSMethodOverride(OSCollection, initIterator, OSDictionary_initIteratorImpl),
+        OSMethodOverride(OSCollection, iteratorSize, osc_index_iteratorSize),
+        OSMethodOverride(OSCollection, initIterator, osc_index_initIterator),
         OSMethodOverride(OSCollection, getNextObjectForIterator, OSDictionary_getNextObjectForIteratorImpl),
         OSMethodEnd,
 };
@@ -320,19 +318,6 @@ OSDictionary_flushCollectionImpl(OSCollection *c)
 		osc_coll_release(OSObj(e.key));
 		osc_coll_release(e.value);
 	}
-}
-
-static unsigned int
-OSDictionary_iteratorSizeImpl(const OSCollection *c)
-{
-	return sizeof(unsigned int);
-}
-
-static bool
-OSDictionary_initIteratorImpl(const OSCollection *c, void *iterator)
-{
-	*(unsigned int *)iterator = 0;
-	return true;
 }
 
 static bool

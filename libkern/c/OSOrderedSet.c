@@ -17,8 +17,6 @@ static unsigned int OSOrderedSet_ensureCapacityImpl(OSCollection *self, unsigned
 static void OSOrderedSet_flushCollectionImpl(OSCollection *self);
 static unsigned int OSOrderedSet_setOptionsImpl(OSCollection *self, unsigned int options, unsigned int mask);
 static OSCollection *OSOrderedSet_copyCollectionImpl(OSCollection *self, OSDictionary *cycleDict);
-static unsigned int OSOrderedSet_iteratorSizeImpl(const OSCollection *self);
-static bool OSOrderedSet_initIteratorImpl(const OSCollection *self, void *iterator);
 static bool OSOrderedSet_getNextObjectForIteratorImpl(const OSCollection *self, void *iterator,
                                                       OSObject **ret);
 
@@ -33,8 +31,8 @@ static const OSMethod OSOrderedSet_methods[] = {
         OSMethodOverride(OSCollection, flushCollection, OSOrderedSet_flushCollectionImpl),
         OSMethodOverride(OSCollection, setOptions, OSOrderedSet_setOptionsImpl),
         OSMethodOverride(OSCollection, copyCollection, OSOrderedSet_copyCollectionImpl),
-        OSMethodOverride(OSCollection, iteratorSize, OSOrderedSet_iteratorSizeImpl),
-        OSMethodOverride(OSCollection, initIterator, OSOrderedSet_initIteratorImpl),
+        OSMethodOverride(OSCollection, iteratorSize, osc_index_iteratorSize),
+        OSMethodOverride(OSCollection, initIterator, osc_index_initIterator),
         OSMethodOverride(OSCollection, getNextObjectForIterator, OSOrderedSet_getNextObjectForIteratorImpl),
         OSMethodEnd,
 };
@@ -279,19 +277,6 @@ OSOrderedSet_isEqualToImpl(const OSObject *obj, const OSObject *anObject)
 	const OSOrderedSet *other = OSDynamicCast(OSOrderedSet, anObject);
 
 	return other && OSOrderedSet_isEqualToOrderedSet((const OSOrderedSet *)obj, other);
-}
-
-static unsigned int
-OSOrderedSet_iteratorSizeImpl(const OSCollection *c)
-{
-	return sizeof(unsigned int);
-}
-
-static bool
-OSOrderedSet_initIteratorImpl(const OSCollection *c, void *iterator)
-{
-	*(unsigned int *)iterator = 0;
-	return true;
 }
 
 static bool

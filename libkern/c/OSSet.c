@@ -15,8 +15,6 @@ static unsigned int OSSet_ensureCapacityImpl(OSCollection *self, unsigned int ne
 static void OSSet_flushCollectionImpl(OSCollection *self);
 static unsigned int OSSet_setOptionsImpl(OSCollection *self, unsigned int options, unsigned int mask);
 static OSCollection *OSSet_copyCollectionImpl(OSCollection *self, OSDictionary *cycleDict);
-static unsigned int OSSet_iteratorSizeImpl(const OSCollection *self);
-static bool OSSet_initIteratorImpl(const OSCollection *self, void *iterator);
 static bool OSSet_getNextObjectForIteratorImpl(const OSCollection *self, void *iterator, OSObject **ret);
 
 static const OSMethod OSSet_methods[] = {
@@ -31,8 +29,8 @@ static const OSMethod OSSet_methods[] = {
         OSMethodOverride(OSCollection, flushCollection, OSSet_flushCollectionImpl),
         OSMethodOverride(OSCollection, setOptions, OSSet_setOptionsImpl),
         OSMethodOverride(OSCollection, copyCollection, OSSet_copyCollectionImpl),
-        OSMethodOverride(OSCollection, iteratorSize, OSSet_iteratorSizeImpl),
-        OSMethodOverride(OSCollection, initIterator, OSSet_initIteratorImpl),
+        OSMethodOverride(OSCollection, iteratorSize, osc_index_iteratorSize),
+        OSMethodOverride(OSCollection, initIterator, osc_index_initIterator),
         OSMethodOverride(OSCollection, getNextObjectForIterator, OSSet_getNextObjectForIteratorImpl),
         OSMethodEnd,
 };
@@ -272,19 +270,6 @@ OSSet_isEqualToImpl(const OSObject *obj, const OSObject *anObject)
 	const OSSet *other = OSDynamicCast(OSSet, anObject);
 
 	return other && OSSet_isEqualToSet((const OSSet *)obj, other);
-}
-
-static unsigned int
-OSSet_iteratorSizeImpl(const OSCollection *c)
-{
-	return sizeof(unsigned int);
-}
-
-static bool
-OSSet_initIteratorImpl(const OSCollection *c, void *iterator)
-{
-	*(unsigned int *)iterator = 0;
-	return true;
 }
 
 static bool

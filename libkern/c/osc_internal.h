@@ -102,4 +102,8 @@ osc_ptr_hash(const void *p)
 	return (uint32_t)x;
 }
 
+/* Shared iterator hooks of the collections that iterate by index (OSCollection.c). */
+unsigned int osc_index_iteratorSize(const OSCollection *c);
+bool osc_index_initIterator(const OSCollection *c, void *iterator);
+
 #endif /* _LIBKERN_C_OSC_INTERNAL_H */
