@@ -88,11 +88,13 @@ IOEventSource_setAction(IOEventSource *self, IOEventSource_Action action)
 {
 	OSVtbl(IOEventSource, self)->setAction(self, action);
 }
-#define IOEventSource_setAction(s, a) IOEventSource_setAction(IOEvtSrc_(s), (IOEventSource_Action)(a))
+#define IOEventSource_setAction(s, a) \
+	IOEventSource_setAction(IOEvtSrc_(s), (IOEventSource_Action)(void (*)(void))(a))
 
 /* Initialise: owner, action, enabled = true, no work loop. */
 bool IOEventSource_init(IOEventSource *self, OSObject *owner, IOEventSource_Action action);
-#define IOEventSource_init(s, o, a) IOEventSource_init(IOEvtSrc_(s), (o), (IOEventSource_Action)(a))
+#define IOEventSource_init(s, o, a) \
+	IOEventSource_init(IOEvtSrc_(s), (o), (IOEventSource_Action)(void (*)(void))(a))
 
 IOEventSource_Action IOEventSource_getAction(const IOEventSource *self);
 bool IOEventSource_isEnabled(const IOEventSource *self);

@@ -39,6 +39,7 @@ struct IOInterruptEventSource {
 	bool autoDisable;              /* level line: disabled until the action ran */
 	bool explicitDisable;          /* the driver disabled the source */
 	bool registered;               /* the handler is registered with the provider */
+	bool lineWanted; /* enable() was called (and no disable since): enable the line on registration */
 };
 
 /* The primary handlers are virtual: a subclass (the filter source) overrides them. */
