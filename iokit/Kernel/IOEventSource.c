@@ -28,6 +28,19 @@ static const OSMethod IOEventSource_methods[] = {
 OSDefineMetaClassAndAbstractStructors(IOEventSource, OSObject, IOEventSource_methods);
 
 #undef IOEventSource_init
+#undef IOEventSource_getAction
+#undef IOEventSource_isEnabled
+#undef IOEventSource_getWorkLoop
+#undef IOEventSource_onThread
+#undef IOEventSource_setNext
+#undef IOEventSource_getNext
+#undef IOEventSource_signalWorkAvailable
+#undef IOEventSource_closeGate
+#undef IOEventSource_openGate
+#undef IOEventSource_tryCloseGate
+#undef IOEventSource_sleepGate
+#undef IOEventSource_sleepGateDeadline
+#undef IOEventSource_wakeupGate
 bool
 IOEventSource_init(IOEventSource *self, OSObject *owner, IOEventSource_Action action)
 {

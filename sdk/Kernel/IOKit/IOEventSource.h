@@ -114,6 +114,22 @@ int IOEventSource_sleepGate(IOEventSource *self, void *event, UInt32 type);
 int IOEventSource_sleepGateDeadline(IOEventSource *self, void *event, AbsoluteTime deadline, UInt32 type);
 void IOEventSource_wakeupGate(IOEventSource *self, void *event, bool oneThread);
 
+/* Accept any event-source subclass pointer, like the OS* classes' wrappers. */
+#define IOEventSource_getAction(s) IOEventSource_getAction(IOEvtSrc_(s))
+#define IOEventSource_isEnabled(s) IOEventSource_isEnabled(IOEvtSrc_(s))
+#define IOEventSource_getWorkLoop(s) IOEventSource_getWorkLoop(IOEvtSrc_(s))
+#define IOEventSource_onThread(s) IOEventSource_onThread(IOEvtSrc_(s))
+#define IOEventSource_setNext(s, n) IOEventSource_setNext(IOEvtSrc_(s), (n))
+#define IOEventSource_getNext(s) IOEventSource_getNext(IOEvtSrc_(s))
+#define IOEventSource_signalWorkAvailable(s) IOEventSource_signalWorkAvailable(IOEvtSrc_(s))
+#define IOEventSource_closeGate(s) IOEventSource_closeGate(IOEvtSrc_(s))
+#define IOEventSource_openGate(s) IOEventSource_openGate(IOEvtSrc_(s))
+#define IOEventSource_tryCloseGate(s) IOEventSource_tryCloseGate(IOEvtSrc_(s))
+#define IOEventSource_sleepGate(s, e, t) IOEventSource_sleepGate(IOEvtSrc_(s), (e), (t))
+#define IOEventSource_sleepGateDeadline(s, e, d, t) \
+	IOEventSource_sleepGateDeadline(IOEvtSrc_(s), (e), (d), (t))
+#define IOEventSource_wakeupGate(s, e, o) IOEventSource_wakeupGate(IOEvtSrc_(s), (e), (o))
+
 __END_DECLS
 
 #endif /* __IOKIT_IOEVENTSOURCE_H */
