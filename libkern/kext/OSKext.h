@@ -63,6 +63,14 @@ void OSKext_setExtensionsPath(const char *path);
 /* The repository folder in use ("" when none). */
 const char *OSKext_extensionsPath(void);
 
+/*
+ * The I/O Kit catalogue's hooks (iokit/Kernel/IOCatalogue.c): `add` gets the
+ * Info.plist of every kext found by a repository scan (now, for the current
+ * repository, and at each rescan) and of every kext loaded; `remove` the
+ * bundle identifier of every kext unloaded. Either may be NULL.
+ */
+void OSKext_setPersonalityHooks(void (*add)(OSDictionary *infoDict), void (*remove)(const char *bundleID));
+
 /* ---- loading ---------------------------------------------------------------------- */
 
 /* OSKextLoadArgs.flags */

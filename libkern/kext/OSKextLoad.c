@@ -601,6 +601,9 @@ oskext_load_one(OSKext *k, uint32_t flags)
 		return kOSKextReturnStartStopError;
 	}
 	oskext_log(OSKEXT_LOG_PROGRESS, "Kext %s loaded.", oskext_id(k));
+	if (oskext_personalities_add != NULL && k->infoDict != NULL) {
+		oskext_personalities_add(k->infoDict); /* its drivers can match now */
+	}
 	return kOSReturnSuccess;
 }
 
@@ -667,6 +670,9 @@ oskext_unload_one(OSKext *k, bool shutdown)
 		}
 	}
 	oskext_log(OSKEXT_LOG_PROGRESS, "Kext %s unloading.", oskext_id(k));
+	if (oskext_personalities_remove != NULL && !shutdown) {
+		oskext_personalities_remove(oskext_id(k));
+	}
 	if (k->image != NULL) {
 		oskext_report_leaks(k);
 	}

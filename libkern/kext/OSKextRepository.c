@@ -236,6 +236,7 @@ oskext_repo_scan(const struct khost_stat *st, bool exists)
 	oskext_stamp.nsec = exists ? st->mtime_nsec : 0;
 	oskext_stamp.ino = exists ? st->ino : 0;
 	oskext_stamp.dev = exists ? st->dev : 0;
+	oskext_personalities_publish(all);
 	if (exists) {
 		oskext_log(OSKEXT_LOG_PROGRESS, "kext: scanned %s: %u kexts, %u identifiers (%llu us)",
 		           oskext_ext_path, OSArray_getCount(all), OSDictionary_getCount(index),
@@ -285,6 +286,35 @@ OSArray *
 oskext_repo_all(void)
 {
 	return oskext_all;
+}
+
+/* ---- the I/O Kit catalogue's hooks ---------------------------------------------------------- */
+
+void (*oskext_personalities_add)(OSDictionary *infoDict);
+void (*oskext_personalities_remove)(const char *bundleID);
+
+void
+oskext_personalities_publish(OSArray *kexts)
+{
+	for (unsigned int i = 0;
+	     oskext_personalities_add != NULL && kexts != NULL && i < OSArray_getCount(kexts); i++) {
+		OSKext *k = (OSKext *)OSArray_getObject(kexts, i);
+
+		if (k->infoDict != NULL) {
+			oskext_personalities_add(k->infoDict);
+		}
+	}
+}
+
+void
+OSKext_setPersonalityHooks(void (*add)(OSDictionary *infoDict), void (*remove)(const char *bundleID))
+{
+	oskext_lock();
+	oskext_personalities_add = add;
+	oskext_personalities_remove = remove;
+	oskext_repo_check(false);
+	oskext_personalities_publish(oskext_all);
+	oskext_unlock();
 }
 
 void

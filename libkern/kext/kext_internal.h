@@ -190,4 +190,9 @@ OSReturn oskext_unload_one(OSKext *k, bool shutdown);
 void oskext_stop_all(void);
 void oskext_loaded_reset(void);
 
+/* The I/O Kit catalogue's hooks (OSKext_setPersonalityHooks), NULL until it sets them. */
+extern void (*oskext_personalities_add)(OSDictionary *infoDict);
+extern void (*oskext_personalities_remove)(const char *bundleID);
+void oskext_personalities_publish(OSArray *kexts);
+
 #endif /* _LIBKERN_KEXT_KEXT_INTERNAL_H_ */

@@ -3,6 +3,8 @@
  * up in dependency order, run the boot self-checks, and take them down again.
  * The host (host/main.c, or a test fixture) calls these once per process.
  */
+#include "osfmk/ipc/ipc.h"
+#include "osfmk/ipc/mig.h"
 #include <sys/systm.h>
 #include <pexpert/pexpert.h>
 #include "host/khost.h"
@@ -13,6 +15,7 @@
 #include "bsd/kern/kern_request.h"
 #include "bsd/kern/kern_sysctl.h"
 #include "bsd/miscfs/devfs/devfs_internal.h"
+#include "iokit/Kernel/IOKitCore.h"
 
 int kernel_ready;
 static int kernel_booted;
@@ -81,6 +84,9 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 	clock_init();
 	random_init();
 	thread_call_initialize();
+	/* Mach ports and the MIG subsystems (the Mach trap path of the request channel). */
+	if (ipc_init() != 0 || mig_init() != 0)
+		panic("kexthost: cannot start Mach IPC");
 	libkern_init();
 	err = kxld_init();
 	if (err != 0)
@@ -92,6 +98,9 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 	err = OSKext_init(params->root);
 	if (err != 0)
 		printf("kexthost: kext system unavailable (errno %d)\n", err);
+	err = StartIOKit();
+	if (err != 0)
+		printf("kexthost: I/O Kit unavailable (errno %d)\n", err);
 	err = kern_request_init(params->root);
 	if (err != 0)
 		printf("kexthost: request channel unavailable (errno %d)\n", err);
@@ -120,6 +129,7 @@ kernel_shutdown(void)
 	kernel_ready = 0;
 	printf("kexthost: shutting down\n");
 	kern_request_shutdown(); /* no new requests, then stop and unload the kexts */
+	IOKit_shutdown();        /* drivers terminate before their kexts unload */
 	OSKext_shutdown();
 	thread_call_shutdown();
 	printf("kexthost: shutdown complete\n");

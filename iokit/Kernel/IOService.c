@@ -1,0 +1,680 @@
+/*
+ * IOService.c — the IOService class: its default methods, the
+ * provider/client links, state and busy counting, waitQuiet, open/close
+ * arbitration and messages; and IOResources.
+ *
+ * State: every service's __state words, busy count and open owner are
+ * guarded by one mutex (iosvc_lock); sections under it are short and never
+ * call out. Busy counts propagate like XNU's: a service that goes from idle
+ * to busy makes its provider one busier, and back; waitQuiet sleeps until
+ * the count is zero. Open/close arbitration (handleOpen & co., which a
+ * family may override and which may message the owner) runs under a
+ * separate recursive arbitration lock so a seize can call the owner's close.
+ */
+#include <IOKit/IOLib.h>
+#include <kern/clock.h>
+#include <kern/debug.h>
+#include <kern/thread.h>
+#include <libkern/libkern.h>
+#include <string.h>
+#include <sys/errno.h>
+#include "iokit/Kernel/IOKitCore.h"
+
+static lck_mtx_t *iosvc_mtx;
+static lck_mtx_t *iosvc_arb_mtx;
+static thread_t iosvc_arb_owner;
+static unsigned int iosvc_arb_depth;
+static int iosvc_quiet_event;
+
+IOService *gIOResources;
+IOService *gIOServiceRoot;
+IOPlatformExpert *gIOPlatform;
+
+const OSSymbol *gIOProviderClassKey, *gIOClassKey, *gIOProbeScoreKey, *gIONameMatchKey, *gIONameMatchedKey,
+        *gIOPropertyMatchKey, *gIOPropertyExistsMatchKey, *gIOLocationMatchKey, *gIOParentMatchKey,
+        *gIOPathMatchKey, *gIOMatchCategoryKey, *gIODefaultMatchCategoryKey, *gIOMatchedServiceCountKey,
+        *gIOResourcesKey, *gIOResourceMatchKey, *gIOResourceMatchedKey, *gIOUserClientClassKey,
+        *gIOKitDebugKey, *gIOPublishNotification, *gIOFirstPublishNotification, *gIOMatchedNotification,
+        *gIOFirstMatchNotification, *gIOTerminatedNotification, *gIOWillTerminateNotification,
+        *gIOGeneralInterest, *gIOBusyInterest, *gIOPlatformExpertDeviceKey;
+
+void
+iosvc_lock(void)
+{
+	lck_mtx_lock(iosvc_mtx);
+}
+
+void
+iosvc_unlock(void)
+{
+	lck_mtx_unlock(iosvc_mtx);
+}
+
+void
+iosvc_assert_locked(void)
+{
+	lck_mtx_assert(iosvc_mtx, LCK_MTX_ASSERT_OWNED);
+}
+
+static void
+iosvc_arb_lock(void)
+{
+	if (iosvc_arb_owner == current_thread()) {
+		iosvc_arb_depth++;
+		return;
+	}
+	lck_mtx_lock(iosvc_arb_mtx);
+	iosvc_arb_owner = current_thread();
+	iosvc_arb_depth = 1;
+}
+
+static void
+iosvc_arb_unlock(void)
+{
+	if (--iosvc_arb_depth == 0) {
+		iosvc_arb_owner = NULL;
+		lck_mtx_unlock(iosvc_arb_mtx);
+	}
+}
+
+/* ---- busy state ----------------------------------------------------------------- */
+
+uint32_t
+iosvc_adjust_busy_locked(IOService *service, int32_t delta)
+{
+	uint32_t first = service->__busy;
+
+	iosvc_assert_locked();
+	for (IOService *next = service; next != NULL && delta != 0; next = next->__provider) {
+		uint32_t count = next->__busy;
+		bool wasQuiet = count == 0, nowQuiet;
+
+		if ((delta < 0 && (uint32_t)-delta > count) ||
+		    (delta > 0 && count + (uint32_t)delta < count)) {
+			printf("%s: bad busy count (%u,%d)\n", IORegistryEntry_getName(next, NULL), count,
+			       delta);
+			break;
+		}
+		next->__busy = count + (uint32_t)delta;
+		nowQuiet = next->__busy == 0;
+		if (wasQuiet && !nowQuiet) {
+			next->__timeBusy = mach_absolute_time();
+		} else if (nowQuiet && !wasQuiet) {
+			next->__accumBusy += mach_absolute_time() - next->__timeBusy;
+			thread_wakeup(&iosvc_quiet_event);
+		}
+		/* The provider counts a busy client once. */
+		delta = (wasQuiet && !nowQuiet) ? 1 : (nowQuiet && !wasQuiet) ? -1 : 0;
+	}
+	return first;
+}
+
+void(IOService_adjustBusy)(IOService *self, SInt32 delta)
+{
+	if (self == NULL || delta == 0) {
+		return;
+	}
+	iosvc_lock();
+	(void)iosvc_adjust_busy_locked(self, delta);
+	iosvc_unlock();
+}
+
+UInt32(IOService_getBusyState)(const IOService *self)
+{
+	return self ? __atomic_load_n(&self->__busy, __ATOMIC_RELAXED) : 0;
+}
+
+uint64_t(IOService_getAccumulatedBusyTime)(const IOService *self)
+{
+	uint64_t abs, ns;
+
+	if (self == NULL) {
+		return 0;
+	}
+	iosvc_lock();
+	abs = self->__accumBusy + (self->__busy ? mach_absolute_time() - self->__timeBusy : 0);
+	iosvc_unlock();
+	absolutetime_to_nanoseconds(abs, &ns);
+	return ns / 1000000;
+}
+
+IOReturn(IOService_waitQuiet)(IOService *self, uint64_t timeout)
+{
+	uint64_t deadline = 0;
+	IOReturn ret = kIOReturnSuccess;
+
+	if (self == NULL) {
+		return kIOReturnBadArgument;
+	}
+	if (timeout != 0 && timeout != UINT64_MAX) {
+		nanoseconds_to_deadline(timeout, &deadline);
+	}
+	iosvc_lock();
+	while (self->__busy != 0) {
+		wait_result_t wr;
+
+		if (deadline != 0) {
+			wr = lck_mtx_sleep_deadline(iosvc_mtx, LCK_SLEEP_DEFAULT, &iosvc_quiet_event,
+			                            THREAD_UNINT, deadline);
+		} else {
+			wr = lck_mtx_sleep(iosvc_mtx, LCK_SLEEP_DEFAULT, &iosvc_quiet_event, THREAD_UNINT);
+		}
+		if (wr == THREAD_TIMED_OUT && self->__busy != 0) {
+			ret = kIOReturnTimeout;
+			break;
+		}
+	}
+	iosvc_unlock();
+	return ret;
+}
+
+IOReturn
+IOKitWaitQuiet(uint64_t timeout)
+{
+	return gIOServiceRoot ? IOService_waitQuiet(gIOServiceRoot, timeout) : kIOReturnNotReady;
+}
+
+void
+iosvc_wake_waiters(void)
+{
+	thread_wakeup(&iosvc_quiet_event);
+}
+
+IOOptionBits(IOService_getState)(const IOService *self)
+{
+	return self ? __atomic_load_n(&self->__state[0], __ATOMIC_ACQUIRE) : 0;
+}
+
+bool(IOService_isInactive)(const IOService *self)
+{
+	return (IOService_getState(self) & kIOServiceInactiveState) != 0;
+}
+
+/* ---- default methods ------------------------------------------------------------ */
+
+IOService *
+IOService_probeImpl(IOService *self, IOService *provider, SInt32 *score)
+{
+	return self;
+}
+
+static bool
+IOService_startImpl(IOService *self, IOService *provider)
+{
+	return true;
+}
+
+static void
+IOService_stopImpl(IOService *self, IOService *provider)
+{
+}
+
+static bool
+IOService_attachImpl(IOService *self, IOService *provider)
+{
+	bool ok;
+
+	if (provider == NULL || provider == self) {
+		return false;
+	}
+	ok = IORegistryEntry_attachToParent(self, provider, gIOServicePlane);
+	if (ok) {
+		iosvc_lock();
+		if (self->__provider == NULL) {
+			self->__provider = provider;
+			/* A busy client makes its new provider busy too. */
+			if (self->__busy != 0) {
+				(void)iosvc_adjust_busy_locked(provider, 1);
+			}
+		}
+		iosvc_unlock();
+	}
+	return ok;
+}
+
+static void
+IOService_detachImpl(IOService *self, IOService *provider)
+{
+	IOService *next;
+
+	if (provider == NULL) {
+		return;
+	}
+	OSObject_retain(self);
+	IORegistryEntry_detachFromParent(self, provider, gIOServicePlane);
+	next = (IOService *)IORegistryEntry_copyParentEntry(self, gIOServicePlane);
+	iosvc_lock();
+	if (self->__provider == provider) {
+		if (self->__busy != 0) {
+			(void)iosvc_adjust_busy_locked(provider, -1);
+		}
+		self->__provider = next; /* held by the remaining link */
+		if (next != NULL && self->__busy != 0) {
+			(void)iosvc_adjust_busy_locked(next, 1);
+		}
+	}
+	iosvc_unlock();
+	OSSafeReleaseNULL(next);
+	OSObject_release(self);
+}
+
+static bool
+IOService_requestTerminateImpl(IOService *self, IOService *provider, IOOptionBits options)
+{
+	/* Terminate with the provider only when no other active provider remains. */
+	OSArray *parents = IORegistryEntry_copyParents(IORegEntry_(self), gIOServicePlane);
+	bool ok = true;
+
+	for (unsigned int i = 0; parents != NULL && i < OSArray_getCount(parents); i++) {
+		IOService *p = OSDynamicCast(IOService, OSArray_getObject(parents, i));
+
+		if (p != NULL && p != provider && !IOService_isInactive(p)) {
+			ok = false;
+		}
+	}
+	OSSafeReleaseNULL(parents);
+	return ok;
+}
+
+static bool
+IOService_willTerminateImpl(IOService *self, IOService *provider, IOOptionBits options)
+{
+	return true;
+}
+
+static bool
+IOService_didTerminateImpl(IOService *self, IOService *provider, IOOptionBits options, bool *defer)
+{
+	return true;
+}
+
+static bool
+IOService_terminateClientImpl(IOService *self, IOService *client, IOOptionBits options)
+{
+	return IOService_terminate(client, options);
+}
+
+static bool
+IOService_finalizeImpl(IOService *self, IOOptionBits options)
+{
+	return true;
+}
+
+static IOReturn
+IOService_messageImpl(IOService *self, UInt32 type, IOService *provider, void *argument)
+{
+	return kIOReturnUnsupported;
+}
+
+static IOReturn
+IOService_newUserClientImpl(IOService *self, task_t owningTask, void *securityID, UInt32 type,
+                            OSDictionary *properties, IOUserClient **handler)
+{
+	return kIOReturnUnsupported;
+}
+
+static IOReturn
+IOService_setPowerStateImpl(IOService *self, unsigned long powerStateOrdinal, IOService *whatDevice)
+{
+	return kIOPMAckImplied;
+}
+
+static IOWorkLoop *
+IOService_getWorkLoopImpl(const IOService *self)
+{
+	/* XNU: a service without its own work loop uses its provider's. */
+	IOService *provider = IOService_getProvider(self);
+
+	return provider != NULL ? IOService_getWorkLoop(provider) : NULL;
+}
+
+static bool
+IOService_matchPropertyTableImpl(IOService *self, OSDictionary *table, SInt32 *score)
+{
+	return true;
+}
+
+static bool
+IOService_handleOpenImpl(IOService *self, IOService *forClient, IOOptionBits options, void *arg)
+{
+	bool ok = self->__owner == NULL;
+
+	if (ok) {
+		self->__owner = forClient;
+	} else if (options & kIOServiceSeize) {
+		/* Ask the owner to close; it may (synchronously) or not. */
+		IOService *owner = self->__owner;
+
+		OSObject_retain(owner);
+		ok = IOService_message(owner, kIOMessageServiceIsRequestingClose, self,
+		                       (void *)(uintptr_t)options) == kIOReturnSuccess;
+		OSObject_release(owner);
+		if (ok && self->__owner == NULL) {
+			self->__owner = forClient;
+		} else {
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static void
+IOService_handleCloseImpl(IOService *self, IOService *forClient, IOOptionBits options)
+{
+	if (self->__owner == forClient) {
+		self->__owner = NULL;
+	}
+}
+
+static bool
+IOService_handleIsOpenImpl(const IOService *self, const IOService *forClient)
+{
+	return forClient != NULL ? self->__owner == forClient : self->__owner != NULL;
+}
+
+static bool
+IOService_openImpl(IOService *self, IOService *forClient, IOOptionBits options, void *arg)
+{
+	bool ok;
+
+	iosvc_arb_lock();
+	ok = !IOService_isInactive(self) && IOService_handleOpen(self, forClient, options, arg);
+	iosvc_arb_unlock();
+	return ok;
+}
+
+static void
+IOService_closeImpl(IOService *self, IOService *forClient, IOOptionBits options)
+{
+	bool wasOpen;
+
+	iosvc_arb_lock();
+	wasOpen = IOService_handleIsOpen(self, forClient);
+	if (wasOpen) {
+		IOService_handleClose(self, forClient, options);
+	}
+	iosvc_arb_unlock();
+	if (wasOpen) {
+		(void)IOService_messageClients(self, kIOMessageServiceWasClosed, forClient, 0);
+	}
+}
+
+static bool
+IOService_isOpenImpl(const IOService *self, const IOService *forClient)
+{
+	bool open;
+
+	iosvc_arb_lock();
+	open = IOService_handleIsOpen(self, forClient);
+	iosvc_arb_unlock();
+	return open;
+}
+
+static IOService *
+IOService_getProviderImpl(const IOService *self)
+{
+	return __atomic_load_n(&((IOService *)self)->__provider, __ATOMIC_ACQUIRE);
+}
+
+static IOService *
+IOService_getClientImpl(const IOService *self)
+{
+	return (IOService *)IORegistryEntry_getChildEntry(self, gIOServicePlane);
+}
+
+static const OSMethod IOService_methods[] = {
+        OSMethodOverride(IOService, probe, IOService_probeImpl),
+        OSMethodOverride(IOService, start, IOService_startImpl),
+        OSMethodOverride(IOService, stop, IOService_stopImpl),
+        OSMethodOverride(IOService, attach, IOService_attachImpl),
+        OSMethodOverride(IOService, detach, IOService_detachImpl),
+        OSMethodOverride(IOService, requestTerminate, IOService_requestTerminateImpl),
+        OSMethodOverride(IOService, willTerminate, IOService_willTerminateImpl),
+        OSMethodOverride(IOService, didTerminate, IOService_didTerminateImpl),
+        OSMethodOverride(IOService, terminateClient, IOService_terminateClientImpl),
+        OSMethodOverride(IOService, finalize, IOService_finalizeImpl),
+        OSMethodOverride(IOService, message, IOService_messageImpl),
+        OSMethodOverride(IOService, newUserClient, IOService_newUserClientImpl),
+        OSMethodOverride(IOService, setPowerState, IOService_setPowerStateImpl),
+        OSMethodOverride(IOService, getWorkLoop, IOService_getWorkLoopImpl),
+        OSMethodOverride(IOService, matchPropertyTable, IOService_matchPropertyTableImpl),
+        OSMethodOverride(IOService, open, IOService_openImpl),
+        OSMethodOverride(IOService, close, IOService_closeImpl),
+        OSMethodOverride(IOService, isOpen, IOService_isOpenImpl),
+        OSMethodOverride(IOService, handleOpen, IOService_handleOpenImpl),
+        OSMethodOverride(IOService, handleClose, IOService_handleCloseImpl),
+        OSMethodOverride(IOService, handleIsOpen, IOService_handleIsOpenImpl),
+        OSMethodOverride(IOService, getProvider, IOService_getProviderImpl),
+        OSMethodOverride(IOService, getClient, IOService_getClientImpl),
+        OSMethodEnd,
+};
+OSDefineMetaClassAndStructors(IOService, IORegistryEntry, IOService_methods);
+
+/* ---- clients, providers, messages ----------------------------------------------- */
+
+static void
+iosvc_apply(OSArray *list, IOServiceApplierFunction applier, void *context)
+{
+	for (unsigned int i = 0; list != NULL && i < OSArray_getCount(list); i++) {
+		IOService *s = OSDynamicCast(IOService, OSArray_getObject(list, i));
+
+		if (s != NULL) {
+			applier(s, context);
+		}
+	}
+}
+
+void
+IOService_applyToClients(IOService *self, IOServiceApplierFunction applier, void *context)
+{
+	OSArray *kids = IORegistryEntry_copyChildren(IORegEntry_(self), gIOServicePlane);
+
+	iosvc_apply(kids, applier, context);
+	OSSafeReleaseNULL(kids);
+}
+
+void
+IOService_applyToProviders(IOService *self, IOServiceApplierFunction applier, void *context)
+{
+	OSArray *parents = IORegistryEntry_copyParents(IORegEntry_(self), gIOServicePlane);
+
+	iosvc_apply(parents, applier, context);
+	OSSafeReleaseNULL(parents);
+}
+
+OSIterator *
+IOService_getClientIterator(IOService *self)
+{
+	return IORegistryEntry_getChildIterator(self, gIOServicePlane);
+}
+
+OSIterator *
+IOService_getProviderIterator(IOService *self)
+{
+	return IORegistryEntry_getParentIterator(self, gIOServicePlane);
+}
+
+struct iosvc_msg {
+	IOService *provider;
+	UInt32 type;
+	void *arg;
+};
+
+static void
+iosvc_message_one(IOService *client, void *context)
+{
+	struct iosvc_msg *m = context;
+
+	(void)IOService_message(client, m->type, m->provider, m->arg);
+}
+
+IOReturn(IOService_messageClients)(IOService *self, UInt32 type, void *argument, vm_size_t argSize)
+{
+	struct iosvc_msg m = {self, type, argument};
+
+	if (self == NULL) {
+		return kIOReturnBadArgument;
+	}
+	IOService_applyToClients(self, iosvc_message_one, &m);
+	return kIOReturnSuccess;
+}
+
+IOService *
+IOService_copyClientWithCategory(IOService *self, const OSSymbol *category)
+{
+	OSArray *kids = IORegistryEntry_copyChildren(IORegEntry_(self), gIOServicePlane);
+	IOService *found = NULL;
+
+	for (unsigned int i = 0; kids != NULL && found == NULL && i < OSArray_getCount(kids); i++) {
+		IOService *c = OSDynamicCast(IOService, OSArray_getObject(kids, i));
+		OSObject *cat;
+
+		if (c == NULL || IOService_isInactive(c)) {
+			continue;
+		}
+		cat = IORegistryEntry_copyProperty(c, gIOMatchCategoryKey);
+		if (cat != NULL && OSObject_isEqualTo(cat, category)) {
+			OSObject_retain(c);
+			found = c;
+		}
+		OSSafeReleaseNULL(cat);
+	}
+	OSSafeReleaseNULL(kids);
+	return found;
+}
+
+/* ---- IOResources ---------------------------------------------------------------- */
+
+OSDeclareDefaultStructors(IOResources, IOService);
+struct IOResources {
+	IOService super;
+};
+
+/* IOResourceMatch names properties that must all exist on IOResources. */
+static bool
+IOResources_matchPropertyTable(IOService *self, OSDictionary *table, SInt32 *score)
+{
+	OSObject *prop = OSDictionary_getObject(table, gIOResourceMatchKey);
+	OSString *key;
+	OSCollection *keys;
+	bool ok = true;
+
+	if ((key = OSDynamicCast(OSString, prop)) != NULL) {
+		OSObject *o = IORegistryEntry_copyPropertyCString(self, OSString_getCStringNoCopy(key));
+
+		ok = o != NULL;
+		OSSafeReleaseNULL(o);
+	} else if ((keys = OSDynamicCast(OSCollection, prop)) != NULL) {
+		OSCollectionIterator *it = OSCollectionIterator_withCollection(keys);
+		OSObject *k;
+
+		ok = it != NULL;
+		while (ok && (k = OSIterator_getNextObject(it)) != NULL) {
+			OSObject *o = (key = OSDynamicCast(OSString, k))
+			                      ? IORegistryEntry_copyPropertyCString(
+			                                self, OSString_getCStringNoCopy(key))
+			                      : NULL;
+
+			ok = o != NULL;
+			OSSafeReleaseNULL(o);
+		}
+		OSSafeReleaseNULL(it);
+	}
+	return ok;
+}
+
+static const OSMethod IOResources_methods[] = {
+        OSMethodOverride(IOService, matchPropertyTable, IOResources_matchPropertyTable),
+        OSMethodEnd,
+};
+OSDefineMetaClassAndStructors(IOResources, IOService, IOResources_methods);
+
+IOService *
+IOService_getResourceService(void)
+{
+	return gIOResources;
+}
+
+IOService *
+IOService_getServiceRoot(void)
+{
+	return gIOServiceRoot;
+}
+
+IOPlatformExpert *
+IOService_getPlatform(void)
+{
+	return gIOPlatform;
+}
+
+void
+IOService_publishResourceSymbol(const OSSymbol *key, OSObject *value)
+{
+	if (gIOResources == NULL || key == NULL) {
+		return;
+	}
+	if (value == NULL) {
+		value = (OSObject *)kOSBooleanTrue;
+	}
+	(void)IORegistryEntry_setProperty(gIOResources, key, value);
+	/* Drivers waiting on the resource rematch against IOResources; stalled ones wake. */
+	IOService_registerService(gIOResources, 0);
+	iosvc_wake_waiters();
+}
+
+void
+IOService_publishResource(const char *key, OSObject *value)
+{
+	const OSSymbol *sym = key ? OSSymbol_withCString(key) : NULL;
+
+	if (sym != NULL) {
+		IOService_publishResourceSymbol(sym, value);
+		OSObject_release(sym);
+	}
+}
+
+/* ---- boot ----------------------------------------------------------------------- */
+
+#define SYM(var, str)                                            \
+	do {                                                     \
+		if (((var) = OSSymbol_withCString(str)) == NULL) \
+			return ENOMEM;                           \
+	} while (0)
+
+int
+iosvc_init(void)
+{
+	iosvc_mtx = lck_mtx_alloc_init(ioreg_lck_grp, LCK_ATTR_NULL);
+	iosvc_arb_mtx = lck_mtx_alloc_init(ioreg_lck_grp, LCK_ATTR_NULL);
+	if (iosvc_mtx == NULL || iosvc_arb_mtx == NULL) {
+		return ENOMEM;
+	}
+	SYM(gIOProviderClassKey, kIOProviderClassKey);
+	SYM(gIOClassKey, kIOClassKey);
+	SYM(gIOProbeScoreKey, kIOProbeScoreKey);
+	SYM(gIONameMatchKey, kIONameMatchKey);
+	SYM(gIONameMatchedKey, kIONameMatchedKey);
+	SYM(gIOPropertyMatchKey, kIOPropertyMatchKey);
+	SYM(gIOPropertyExistsMatchKey, kIOPropertyExistsMatchKey);
+	SYM(gIOLocationMatchKey, kIOLocationMatchKey);
+	SYM(gIOParentMatchKey, kIOParentMatchKey);
+	SYM(gIOPathMatchKey, kIOPathMatchKey);
+	SYM(gIOMatchCategoryKey, kIOMatchCategoryKey);
+	SYM(gIODefaultMatchCategoryKey, kIODefaultMatchCategoryKey);
+	SYM(gIOMatchedServiceCountKey, kIOMatchedServiceCountKey);
+	SYM(gIOResourcesKey, kIOResourcesClass);
+	SYM(gIOResourceMatchKey, kIOResourceMatchKey);
+	SYM(gIOResourceMatchedKey, kIOResourceMatchedKey);
+	SYM(gIOUserClientClassKey, kIOUserClientClassKey);
+	SYM(gIOKitDebugKey, kIOKitDebugKey);
+	SYM(gIOPublishNotification, kIOPublishNotification);
+	SYM(gIOFirstPublishNotification, kIOFirstPublishNotification);
+	SYM(gIOMatchedNotification, kIOMatchedNotification);
+	SYM(gIOFirstMatchNotification, kIOFirstMatchNotification);
+	SYM(gIOTerminatedNotification, kIOTerminatedNotification);
+	SYM(gIOWillTerminateNotification, kIOWillTerminateNotification);
+	SYM(gIOGeneralInterest, kIOGeneralInterest);
+	SYM(gIOBusyInterest, kIOBusyInterest);
+	SYM(gIOPlatformExpertDeviceKey, kIOPlatformExpertDeviceClass);
+	return iosvc_notify_init();
+}
