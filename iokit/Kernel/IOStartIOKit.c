@@ -88,10 +88,11 @@ StartIOKit(void)
 	OSObject_release(pe);
 	OSObject_release(res);
 	iokit_started = true;
-	IOService_registerService(ped, 0);
-	IOService_registerService(res, 0);
-	IOService_publishResource("IOKit", NULL);
-	IOService_registerService(pe, 0);
+	/* Synchronously: boot ends with the registry quiet and no config thread started yet. */
+	(void)IORegistryEntry_setPropertyCString(res, "IOKit", kOSBooleanTrue);
+	IOService_registerService(ped, kIOServiceSynchronous);
+	IOService_registerService(res, kIOServiceSynchronous);
+	IOService_registerService(pe, kIOServiceSynchronous);
 	return 0;
 }
 
