@@ -219,3 +219,5 @@ format-check:
 
 clean:
 	rm -rf $(BUILD)
+# The Mach trap path's user-side test program.
+include mk/mach.mk

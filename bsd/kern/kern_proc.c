@@ -136,6 +136,12 @@ proc_attach(pid_t pid, uid_t uid, gid_t gid, int conn, proc_t *out)
 	if (khost_proc_ppid(pid, &ppid) == 0)
 		p->p_ppid = ppid;
 	p->p_task.t_token = (uint64_t)(uintptr_t)p;
+	if (task_create_for_proc(p) != 0) {
+		lck_mtx_free(p->p_lock, procs.grp);
+		kauth_cred_unref(&p->p_ucred);
+		kfree(p, sizeof(*p));
+		return ENOMEM;
+	}
 
 	lck_mtx_lock(procs.mtx);
 	p->p_next = procs.head;
@@ -181,6 +187,8 @@ proc_exit(proc_t p)
 	lck_mtx_unlock(procs.mtx);
 	/* Every descriptor: the kinds' fo_close (d_close, control socket disconnect) run here. */
 	fdfree(p);
+	/* Then its ports: the kernel objects behind its handles learn they have no senders. */
+	task_destroy_for_proc(p);
 	proc_rele(p);
 }
 

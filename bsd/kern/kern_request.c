@@ -121,6 +121,7 @@ static const struct {
         {KHRQ_T_KEXT_REQUEST, kext_request_handle},
         {KHRQ_T_SYSCALL, syscall_request_handle},
         {KHRQ_T_SHM_SETUP, syscall_shm_setup_handle},
+        {KHRQ_T_MACH_TRAP, mach_trap_request_handle},
 };
 
 void

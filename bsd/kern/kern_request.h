@@ -107,6 +107,10 @@ struct proc;
 int syscall_execute(struct proc *p, const void *payload, size_t len, char *dst, size_t cap, size_t *dlen,
                     struct kreq_buf *reply);
 
+/* KHRQ_T_MACH_TRAP (bsd/kern/kern_mach_trap.c). */
+int mach_trap_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
+                             struct kreq_buf *reply);
+
 /* KHRQ_T_SHM_SETUP and the ring (bsd/kern/kern_syscall_shm.c). */
 int syscall_shm_setup_handle(const struct kreq_peer *peer, const void *payload, size_t len,
                              struct kreq_buf *reply);

@@ -53,11 +53,19 @@ struct filedesc {
 	int fd_count;        /* descriptors open or reserved */
 };
 
-/* The part of a Mach task a client needs now (the I/O Kit issue grows it into a port namespace). */
+/* The Mach side of a client process: its port space and its task port (IKOT_TASK, kobject = the proc). */
+struct ipc_space;
+struct ipc_port;
 struct kh_task {
-	void *t_ports; /* the port namespace (later) */
+	struct ipc_space *t_space;
+	struct ipc_port *t_self;
 	uint64_t t_token;
 };
+
+/* Create / destroy p's task (bsd/kern/kern_mach_trap.c). 0 or ENOMEM. */
+int task_create_for_proc(proc_t p);
+/* Drop every right the process held (no-senders calls run) and its task port. */
+void task_destroy_for_proc(proc_t p);
 
 /* Context of one call: who asks (struct vfs_context is what vfs_context_t points to). */
 struct vfs_context {

@@ -692,3 +692,21 @@ kh_errno_from_darwin(int e)
 		return map[e];
 	return EIO;
 }
+
+int
+kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len, uint32_t *status)
+{
+	int err;
+
+	*reply = NULL;
+	*reply_len = 0;
+	pthread_mutex_lock(&kh.lock);
+	err = kh_connect_locked();
+	if (err == 0) {
+		if (kh.ring != NULL)
+			kh_ring_divert(); /* this message comes on the socket */
+		err = khrq_call(kh.fd, type, payload, len, reply, reply_len, status);
+	}
+	pthread_mutex_unlock(&kh.lock);
+	return err;
+}

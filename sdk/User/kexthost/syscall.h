@@ -35,7 +35,7 @@
 #include <stdint.h>
 
 #define KHRQ_T_SYSCALL 0x100   /* a BSD system call */
-#define KHRQ_T_MACH_TRAP 0x101 /* a Mach trap (reserved for the I/O Kit issue: ENOTSUP today) */
+#define KHRQ_T_MACH_TRAP 0x101 /* a Mach trap (<kexthost/mach_trap.h>) */
 
 #define KHRQ_T_SHM_SETUP 0x102 /* set up the shared-memory channel (struct khsc_shm_setup) */
 

@@ -1,0 +1,66 @@
+/*
+ * ipc_internal.h — what ipc_port.c, ipc_space.c and ipc_kmsg.c share: the
+ * port and space structures and the one IPC lock (see ipc.h).
+ */
+#ifndef _OSFMK_IPC_IPC_INTERNAL_H_
+#define _OSFMK_IPC_IPC_INTERNAL_H_
+
+#include <kern/locks.h>
+#include "osfmk/ipc/ipc.h"
+
+struct ipc_port {
+	uint32_t ip_refs;
+	bool ip_active;
+	uint32_t ip_kotype;
+	void *ip_kobject;
+	uint32_t ip_srights;           /* extant send rights */
+	uint32_t ip_mscount;           /* send rights ever made */
+	bool ip_nsrequest;             /* a no-senders call is due when srights reaches 0 */
+	struct ipc_space *ip_receiver; /* NULL: the kernel receives */
+};
+
+struct ipc_entry {
+	struct ipc_port *ie_port; /* NULL: free */
+	uint32_t ie_bits;         /* MACH_PORT_TYPE_* rights held */
+	uint32_t ie_urefs;        /* user references of send rights / a dead name */
+	uint32_t ie_gen;          /* generation byte of the name */
+	uint32_t ie_next;         /* free list (free entries) */
+	uint32_t ie_hnext;        /* hash chain (entries with a port), 0 ends */
+};
+
+struct ipc_space {
+	struct ipc_entry *is_table;
+	uint32_t is_size;  /* entries in the table */
+	uint32_t is_free;  /* first free entry, 0 when none */
+	uint32_t is_count; /* names in use */
+	uint32_t *is_hash; /* is_size buckets of entry indices (0 ends) */
+};
+
+struct ipc_globals {
+	lck_grp_t *grp;
+	lck_mtx_t *lock;
+	ipc_kobject_no_senders_t no_senders[IKOT_MAX];
+	struct ipc_port *host, *master;
+};
+extern struct ipc_globals ipc;
+
+#define IE_GEN_STEP 4u
+#define IE_GEN_FIRST 3u
+
+static inline void
+ipc_lock_assert(void)
+{
+	lck_mtx_assert(ipc.lock, LCK_MTX_ASSERT_OWNED);
+}
+
+/* Count a new send right (ipc lock held). */
+void ipc_port_srights_add(struct ipc_port *port);
+/*
+ * One send right fewer (ipc lock held). Returns true when a no-senders call
+ * is due: the caller makes it with ipc_port_no_senders(port, *mscount)
+ * after dropping the lock (that call also drops the reference taken here).
+ */
+bool ipc_port_srights_drop(struct ipc_port *port, uint32_t *mscount);
+void ipc_port_no_senders(struct ipc_port *port, uint32_t mscount);
+
+#endif /* _OSFMK_IPC_IPC_INTERNAL_H_ */

@@ -1,0 +1,2 @@
+/* mach/kern_return.h for user programs: the same definitions as the kernel SDK's. */
+#include "../../Kernel/mach/kern_return.h"
