@@ -101,7 +101,8 @@ void
 IOTimerEventSource_cancelTimeout(IOTimerEventSource *self)
 {
 	iotes_cancel(self);
-	self->abstime = 0;
+	/* Timers may be armed and cancelled off the gate: abstime is accessed atomically. */
+	__atomic_store_n(&self->abstime, 0, __ATOMIC_RELAXED);
 }
 
 IOReturn
@@ -112,7 +113,7 @@ IOTimerEventSource_wakeAtTimeAbsolute(IOTimerEventSource *self, AbsoluteTime abs
 	if (self->super.action == NULL) {
 		return kIOReturnNoResources;
 	}
-	self->abstime = abstime;
+	__atomic_store_n(&self->abstime, abstime, __ATOMIC_RELAXED);
 	if (IOEventSource_isEnabled(&self->super) && abstime != 0 &&
 	    IOEventSource_getWorkLoop(&self->super) != NULL) {
 		gen = __atomic_add_fetch(&self->calloutGeneration, 1, __ATOMIC_ACQ_REL);
@@ -197,7 +198,7 @@ IOTimerEventSource_checkForWorkImpl(IOEventSource *es)
 	if (fired == 0 || fired != iotes_gen(self) || action == NULL) {
 		return false; /* nothing fired, or a firing from before a cancel / re-arm */
 	}
-	self->abstime = 0;
+	__atomic_store_n(&self->abstime, 0, __ATOMIC_RELAXED);
 	action(es->owner, self);
 	return false;
 }
@@ -209,8 +210,10 @@ IOTimerEventSource_enableImpl(IOEventSource *es)
 
 	OSSuperCall(IOTimerEventSource, enable, es);
 	/* Re-arm what disable cancelled (XNU does the same). */
-	if (self->abstime != 0) {
-		(void)IOTimerEventSource_wakeAtTimeAbsolute(self, self->abstime);
+	uint64_t when = __atomic_load_n(&self->abstime, __ATOMIC_RELAXED);
+
+	if (when != 0) {
+		(void)IOTimerEventSource_wakeAtTimeAbsolute(self, when);
 	}
 }
 
