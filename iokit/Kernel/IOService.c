@@ -59,12 +59,13 @@ iosvc_assert_locked(void)
 static void
 iosvc_arb_lock(void)
 {
-	if (iosvc_arb_owner == current_thread()) {
+	/* Only the owner can see its own thread here, so a relaxed look is enough to recurse. */
+	if (__atomic_load_n(&iosvc_arb_owner, __ATOMIC_RELAXED) == current_thread()) {
 		iosvc_arb_depth++;
 		return;
 	}
 	lck_mtx_lock(iosvc_arb_mtx);
-	iosvc_arb_owner = current_thread();
+	__atomic_store_n(&iosvc_arb_owner, current_thread(), __ATOMIC_RELAXED);
 	iosvc_arb_depth = 1;
 }
 
@@ -72,7 +73,7 @@ static void
 iosvc_arb_unlock(void)
 {
 	if (--iosvc_arb_depth == 0) {
-		iosvc_arb_owner = NULL;
+		__atomic_store_n(&iosvc_arb_owner, NULL, __ATOMIC_RELAXED);
 		lck_mtx_unlock(iosvc_arb_mtx);
 	}
 }

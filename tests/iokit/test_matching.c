@@ -33,15 +33,22 @@ struct TestDriver {
 };
 
 static char tlog[2048];
+static int tlog_busy; /* the stress test logs from several threads */
 static void
 tlog_add(const char *what, IOService *s)
 {
 	OSString *tag = OSDynamicCast(OSString, IORegistryEntry_getPropertyCString(s, "Tag"));
 
+	while (__atomic_exchange_n(&tlog_busy, 1, __ATOMIC_ACQUIRE)) {
+	}
+	if (strlen(tlog) > sizeof(tlog) - 64)
+		tlog[0] = 0;
+
 	strlcat(tlog, what, sizeof(tlog));
 	strlcat(tlog, ":", sizeof(tlog));
 	strlcat(tlog, tag ? OSString_getCStringNoCopy(tag) : "?", sizeof(tlog));
 	strlcat(tlog, " ", sizeof(tlog));
+	__atomic_store_n(&tlog_busy, 0, __ATOMIC_RELEASE);
 }
 
 static IOService *
