@@ -55,7 +55,8 @@ bench_iokit_wl(bench_report_fn report)
 	}
 	report("IOCommandGate runAction", "ns/call", bench_median(g, WL_RUNS), "lck_mtx lock+call+unlock",
 	       bench_median(m, WL_RUNS));
-	if (!wl_latency(k_iokit_wl_irq_latency, &im, &ip) || !wl_latency(k_iokit_wl_wakeup_latency, &wm, &wp)) {
+	if (!wl_latency(k_iokit_wl_irq_latency, &im, &ip) ||
+	    !wl_latency(k_iokit_wl_wakeup_latency, &wm, &wp)) {
 		fprintf(stderr, "iokit_wl: latency benchmark failed\n");
 		return;
 	}

@@ -120,11 +120,11 @@ struct area {
 };
 
 static const struct area areas[] = {
-        {"locks", bench_locks},   {"kalloc", bench_kalloc},
-        {"sleep", bench_sleep},   {"thread_call", bench_thread_call},
-        {"objc", bench_objc},     {"kxld", bench_kxld},
-        {"oskext", bench_oskext}, {"syscall", bench_syscall},
-        {"kctl", bench_kctl},     {"dev", bench_dev},
+        {"locks", bench_locks},       {"kalloc", bench_kalloc},
+        {"sleep", bench_sleep},       {"thread_call", bench_thread_call},
+        {"objc", bench_objc},         {"kxld", bench_kxld},
+        {"oskext", bench_oskext},     {"syscall", bench_syscall},
+        {"kctl", bench_kctl},         {"dev", bench_dev},
         {"iokit_wl", bench_iokit_wl},
 };
 

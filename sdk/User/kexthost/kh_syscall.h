@@ -45,7 +45,8 @@ int kh_syscall(uint32_t number, const uint64_t *args, unsigned int nargs, const 
  * connection (the one its system calls use, so the kernel sees the same
  * process). *reply is malloc'ed (free it). 0 or a Linux errno.
  */
-int kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len, uint32_t *status);
+int kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
+               uint32_t *status);
 /* Drop this process's connection (the kernel then closes all its descriptors). */
 void kh_disconnect(void);
 /* Connection state for tests: 1 when connected. */
