@@ -100,12 +100,13 @@ int syscall_request_handle(const struct kreq_peer *peer, const void *payload, si
 /*
  * Run one KHRQ_T_SYSCALL payload for p. The reply goes to dst (cap bytes;
  * *dlen gets its length; EMSGSIZE when it does not fit) or, with dst NULL,
- * is appended to reply. Returns 0, KREQ_MALFORMED, or a Darwin errno for
- * the header status.
+ * is appended to reply. in_call: the caller already bracketed this thread
+ * with proc_call_begin (the ring's worker does, once for a run of calls).
+ * Returns 0, KREQ_MALFORMED, or a Darwin errno for the header status.
  */
 struct proc;
 int syscall_execute(struct proc *p, const void *payload, size_t len, char *dst, size_t cap, size_t *dlen,
-                    struct kreq_buf *reply);
+                    struct kreq_buf *reply, bool in_call);
 
 /* KHRQ_T_MACH_TRAP (bsd/kern/kern_mach_trap.c). */
 int mach_trap_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,

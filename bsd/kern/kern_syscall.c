@@ -159,32 +159,82 @@ khsc_reply_size(const struct khsc_call *c)
 	return n;
 }
 
-/* Write the reply (khsc_reply_size bytes) at dst. */
+/* Write the reply (khsc_reply_size bytes) at dst, the bytes back to back after the records. */
 static void
 khsc_reply_write(const struct khsc_call *c, int error, user_ssize_t retval, char *dst)
 {
 	struct khsc_reply rh = {.error = error, .retval = {retval, 0}};
 	struct khsc_out o;
-	size_t off = KHSC_REPLY_SIZE;
+	size_t off = KHSC_REPLY_SIZE, data;
 
 	for (unsigned int i = 0; i < c->d->req.nregions; i++) {
 		if (c->buf[i] != NULL && c->hi[i] > c->lo[i])
 			rh.nout++;
 	}
 	memcpy(dst, &rh, sizeof(rh));
+	data = off + (size_t)rh.nout * KHSC_OUT_SIZE;
 	for (unsigned int i = 0; i < c->d->req.nregions; i++) {
 		if (c->buf[i] == NULL || c->hi[i] <= c->lo[i])
 			continue;
-		o = (struct khsc_out){.region = i, .off = c->lo[i], .len = c->hi[i] - c->lo[i]};
+		o = (struct khsc_out){
+		        .region = i, .off = c->lo[i], .len = c->hi[i] - c->lo[i], .data_off = (uint32_t)data};
 		memcpy(dst + off, &o, sizeof(o));
 		off += sizeof(o);
+		memcpy(dst + data, c->buf[i] + c->lo[i], o.len);
+		data += o.len;
 	}
+}
+
+/*
+ * The ring's layout: each OUT region's buffer is a slice of the reply area
+ * itself (after room for every region's record), so what copyout writes is
+ * already where the reply needs it. Returns false when the regions don't
+ * fit (the call then uses kernel buffers and khsc_reply_write).
+ */
+static bool
+khsc_inplace_layout(struct khsc_call *c, const struct khsc_decoded *d, char *dst, size_t cap)
+{
+	size_t data = KHSC_REPLY_SIZE, nout = 0;
+
+	for (unsigned int i = 0; i < d->req.nregions; i++) {
+		if ((d->region[i].flags & KHSC_R_OUT) && d->region[i].len != 0)
+			nout++;
+	}
+	data += nout * KHSC_OUT_SIZE;
+	for (unsigned int i = 0; i < d->req.nregions; i++) {
+		if (!(d->region[i].flags & KHSC_R_OUT) || d->region[i].len == 0)
+			continue;
+		if (d->region[i].len > cap || data > cap - d->region[i].len)
+			return false;
+		c->buf[i] = dst + data;
+		data += d->region[i].len;
+	}
+	return true;
+}
+
+/* The reply of an in-place call: header and records; the bytes are already in place. Its length. */
+static size_t
+khsc_inplace_finish(const struct khsc_call *c, int error, user_ssize_t retval, char *dst)
+{
+	struct khsc_reply rh = {.error = error, .retval = {retval, 0}};
+	size_t off = KHSC_REPLY_SIZE, end = KHSC_REPLY_SIZE;
+
 	for (unsigned int i = 0; i < c->d->req.nregions; i++) {
+		struct khsc_out o;
 		if (c->buf[i] == NULL || c->hi[i] <= c->lo[i])
 			continue;
-		memcpy(dst + off, c->buf[i] + c->lo[i], c->hi[i] - c->lo[i]);
-		off += c->hi[i] - c->lo[i];
+		o = (struct khsc_out){.region = i,
+		                      .off = c->lo[i],
+		                      .len = c->hi[i] - c->lo[i],
+		                      .data_off = (uint32_t)(c->buf[i] + c->lo[i] - dst)};
+		memcpy(dst + off, &o, sizeof(o));
+		off += sizeof(o);
+		rh.nout++;
+		if (o.data_off + o.len > end)
+			end = o.data_off + o.len;
 	}
+	memcpy(dst, &rh, sizeof(rh));
+	return end;
 }
 
 /* OUT buffers of small regions come from the stack: most calls then allocate nothing. */
@@ -192,7 +242,7 @@ khsc_reply_write(const struct khsc_call *c, int error, user_ssize_t retval, char
 
 int
 syscall_execute(proc_t p, const void *payload, size_t len, char *dst, size_t cap, size_t *dlen,
-                struct kreq_buf *reply)
+                struct kreq_buf *reply, bool in_call)
 {
 	struct khsc_decoded d;
 	struct khsc_call c;
@@ -200,6 +250,7 @@ syscall_execute(proc_t p, const void *payload, size_t len, char *dst, size_t cap
 	user_ssize_t retval = 0;
 	const char *why;
 	size_t n;
+	bool inplace = false;
 	int err, error;
 
 	err = khsc_decode(payload, len, &d, &why);
@@ -210,28 +261,38 @@ syscall_execute(proc_t p, const void *payload, size_t len, char *dst, size_t cap
 	memset(&c, 0, sizeof(c));
 	c.p = p;
 	c.d = &d;
+	inplace = dst != NULL && khsc_inplace_layout(&c, &d, dst, cap);
 	for (unsigned int i = 0; i < d.req.nregions; i++) {
 		if (!(d.region[i].flags & KHSC_R_OUT) || d.region[i].len == 0)
 			continue;
-		c.buf[i] = d.region[i].len <= KHSC_SMALL_OUT ? small[i] : kalloc(d.region[i].len);
+		if (!inplace)
+			c.buf[i] = d.region[i].len <= KHSC_SMALL_OUT ? small[i] : kalloc(d.region[i].len);
 		if (c.buf[i] == NULL) {
 			err = ENOMEM;
 			goto out;
 		}
+		/* IN|OUT: the kernel's copy starts as the caller's bytes (the request area, never the reply's). */
 		if (d.in[i] != NULL)
 			memcpy(c.buf[i], d.in[i], d.region[i].len);
 	}
-	err = proc_call_begin(p);
+	/* The ring's worker brackets its whole run of calls once (syscall_shm_serve). */
+	err = in_call ? (proc_exiting(p) ? EINTR : 0) : proc_call_begin(p);
 	if (err != 0) {
 		error = err;
 	} else {
 		khsc_call_set(&c);
 		error = syscall_dispatch(p, d.req.number, d.req.args, d.req.nargs, &retval);
 		khsc_call_set(NULL);
-		proc_call_end(p);
+		if (!in_call)
+			proc_call_end(p);
 	}
 	if (error != 0)
 		retval = 0;
+	if (inplace) {
+		*dlen = khsc_inplace_finish(&c, error, retval, dst);
+		err = 0;
+		goto out;
+	}
 	n = khsc_reply_size(&c);
 	if (dst != NULL) {
 		if (n > cap) {
@@ -251,7 +312,7 @@ syscall_execute(proc_t p, const void *payload, size_t len, char *dst, size_t cap
 		kfree(tmp, n);
 	}
 out:
-	for (unsigned int i = 0; i < d.req.nregions; i++) {
+	for (unsigned int i = 0; i < d.req.nregions && !inplace; i++) {
 		if (c.buf[i] != NULL && c.buf[i] != small[i])
 			kfree(c.buf[i], d.region[i].len);
 	}
@@ -263,7 +324,7 @@ syscall_request_handle(const struct kreq_peer *peer, const void *payload, size_t
 {
 	if (peer->proc == NULL)
 		return EPERM; /* only connected processes make system calls */
-	return syscall_execute(peer->proc, payload, len, NULL, 0, NULL, reply);
+	return syscall_execute(peer->proc, payload, len, NULL, 0, NULL, reply, false);
 }
 
 /* ---- identity calls ------------------------------------------------------- */

@@ -256,15 +256,13 @@ kh_apply_reply(const char *p, size_t n, const struct kh_region *regions, unsigne
 		return EPROTO;
 	for (unsigned int i = 0; i < rh.nout; i++, off += KHSC_OUT_SIZE) {
 		memcpy(&o, p + off, KHSC_OUT_SIZE);
+		/* The bytes lie past the records and inside the reply; the region takes them whole. */
 		if (o.region >= nregions || !(regions[o.region].flags & KHSC_R_OUT) ||
 		    o.off > regions[o.region].len || o.len > regions[o.region].len - o.off ||
-		    o.len > n - data)
+		    o.data_off < data || o.data_off > n || o.len > n - o.data_off)
 			return EPROTO;
-		memcpy((char *)regions[o.region].addr + o.off, p + data, o.len);
-		data += o.len;
+		memcpy((char *)regions[o.region].addr + o.off, p + o.data_off, o.len);
 	}
-	if (data != n)
-		return EPROTO;
 	*error = rh.error;
 	*retval = rh.retval[0];
 	return 0;

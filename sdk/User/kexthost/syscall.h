@@ -21,9 +21,13 @@
  * Reply payload (when the header status is 0):
  *   struct khsc_reply                      (KHSC_REPLY_SIZE bytes)
  *   struct khsc_out[nout]                  (KHSC_OUT_SIZE bytes each)
- *   the bytes of each khsc_out, in order, back to back
+ *   the written bytes, each where its khsc_out's data_off says
  * A khsc_out says which OUT region and which part of it [off, off+len) the
- * kernel wrote; the library copies those bytes to region.uaddr + off.
+ * kernel wrote, and where in the reply payload those bytes are (data_off,
+ * past the khsc_out records); the library copies them to region.uaddr +
+ * off. Over the socket the bytes follow the records back to back; in the
+ * shared ring each OUT region has its own place in the reply area, where
+ * the kernel's copyout wrote them in the first place (no second copy).
  *
  * A request that breaks these rules (too many args or regions, a region
  * longer than the limit, IN bytes that do not add up) is malformed: the
@@ -71,7 +75,7 @@ struct khsc_out {
 	uint32_t region; /* index into the request's regions */
 	uint32_t off;
 	uint32_t len;
-	uint32_t reserved;
+	uint32_t data_off; /* where the bytes are in the reply payload */
 };
 
 #define KHSC_REQUEST_SIZE 72
