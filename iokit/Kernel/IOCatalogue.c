@@ -291,11 +291,27 @@ IOCatalogue_terminateDrivers(IOCatalogue *self, OSDictionary *matching)
 	IORegistryIterator *it;
 	IORegistryEntry *e;
 	OSArray *victims = OSArray_withCapacity(4);
+	OSDictionary *rest;
+	OSString *cls;
 	IOReturn ret = kIOReturnSuccess;
 
 	if (self == NULL || matching == NULL || victims == NULL || gIOServiceRoot == NULL) {
 		OSSafeReleaseNULL(victims);
 		return kIOReturnBadArgument;
+	}
+	/*
+	 * IOClass names a class, not a string to compare: instances of it and of
+	 * its subclasses go whatever personality started them (kextunload -c).
+	 * The other keys must equal the service's properties.
+	 */
+	cls = OSDynamicCast(OSString, OSDictionary_getObject(matching, gIOClassKey));
+	rest = OSDictionary_withDictionary(matching, 0);
+	if (rest == NULL) {
+		OSObject_release(victims);
+		return kIOReturnNoMemory;
+	}
+	if (cls != NULL) {
+		OSDictionary_removeObject(rest, gIOClassKey);
 	}
 	it = IORegistryIterator_iterateOver(IORegistryEntry_getRegistryRoot(), gIOServicePlane,
 	                                    kIORegistryIterateRecursively);
@@ -304,14 +320,17 @@ IOCatalogue_terminateDrivers(IOCatalogue *self, OSDictionary *matching)
 		OSDictionary *props;
 
 		if (s == NULL || IOService_isInactive(s) ||
+		    (cls != NULL &&
+		     OSMetaClassBase_metaCastWithCString(OSObj(s), OSString_getCStringNoCopy(cls)) == NULL) ||
 		    (props = IORegistryEntry_dictionaryWithProperties(s)) == NULL) {
 			continue;
 		}
-		if (iocat_has_all(props, matching)) {
+		if (iocat_has_all(props, rest)) {
 			(void)OSArray_setObject(victims, s);
 		}
 		OSObject_release(props);
 	}
+	OSObject_release(rest);
 	OSSafeReleaseNULL(it);
 	for (unsigned int i = 0; i < OSArray_getCount(victims); i++) {
 		IOService *s = (IOService *)OSArray_getObject(victims, i);
@@ -380,6 +399,22 @@ iocat_personalities_of(OSDictionary *infoDict)
 	return out;
 }
 
+/* kextunload -c: terminate every instance of the class (the kext system unloads it afterwards). */
+static OSReturn
+iocat_terminate_class(const char *className)
+{
+	OSDictionary *m = OSDictionary_withCapacity(1);
+	OSString *s = OSString_withCString(className);
+	IOReturn ret = kIOReturnNoMemory;
+
+	if (m != NULL && s != NULL && gIOCatalogue != NULL && OSDictionary_setObject(m, gIOClassKey, s)) {
+		ret = IOCatalogue_terminateDrivers(gIOCatalogue, m);
+	}
+	OSSafeReleaseNULL(m);
+	OSSafeReleaseNULL(s);
+	return ret == kIOReturnSuccess ? kOSReturnSuccess : kOSReturnError;
+}
+
 /* The kext system's hooks: repository scans and loads add personalities; unloads remove them. */
 static void
 iocat_kext_loaded(OSDictionary *infoDict)
@@ -419,11 +454,13 @@ iocat_init(void)
 	}
 	gIOCatalogue = c;
 	OSKext_setPersonalityHooks(iocat_kext_loaded, iocat_kext_unloaded);
+	OSKext_setClassTerminateHook(iocat_terminate_class);
 	return 0;
 }
 
 void
 iocat_shutdown(void)
 {
+	OSKext_setClassTerminateHook(NULL);
 	OSKext_setPersonalityHooks(NULL, NULL);
 }

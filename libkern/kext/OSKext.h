@@ -70,6 +70,12 @@ const char *OSKext_extensionsPath(void);
  * bundle identifier of every kext unloaded. Either may be NULL.
  */
 void OSKext_setPersonalityHooks(void (*add)(OSDictionary *infoDict), void (*remove)(const char *bundleID));
+/*
+ * The I/O Kit's kextunload -c step: OSKext_unloadWithClassName calls
+ * terminate(className) first, so the class's driver instances go before
+ * the kext is asked to unload. May be NULL.
+ */
+void OSKext_setClassTerminateHook(OSReturn (*terminate)(const char *className));
 
 /* ---- loading ---------------------------------------------------------------------- */
 

@@ -459,9 +459,42 @@ OSKext_unloadWithLoadTag(OSKextLoadTag loadTag, uint32_t uid, OSArray *messages)
 	return result;
 }
 
+/* The I/O Kit's half of kextunload -c (OSKext_setClassTerminateHook), NULL until it sets it. */
+static OSReturn (*oskext_class_terminate)(const char *className);
+
+void
+OSKext_setClassTerminateHook(OSReturn (*terminate)(const char *className))
+{
+	__atomic_store_n(&oskext_class_terminate, terminate, __ATOMIC_RELEASE);
+}
+
+/* Is className a class of a loaded kext (not the kernel's)? Only then may kextunload -c terminate. */
+static bool
+oskext_class_of_kext(const char *className)
+{
+	const OSMetaClass *meta;
+	OSArray *loaded;
+	bool found = false;
+
+	oskext_lock();
+	meta = OSMetaClass_getMetaClassWithCString(className);
+	loaded = oskext_loaded();
+	for (unsigned int i = 0; meta != NULL && loaded != NULL && i < OSArray_getCount(loaded); i++) {
+		OSKext *c = (OSKext *)OSArray_getObject(loaded, i);
+
+		if ((void *)c == OSMetaClass_getKmod(meta) && !(c->kflags & OSKEXT_F_KERNEL_COMPONENT)) {
+			found = true;
+		}
+	}
+	oskext_unlock();
+	return found;
+}
+
 OSReturn
 OSKext_unloadWithClassName(const char *className, uint32_t uid, OSArray *messages)
 {
+	OSReturn (*terminate)(const char *) = __atomic_load_n(&oskext_class_terminate, __ATOMIC_ACQUIRE);
+
 	const OSMetaClass *meta;
 	char what[128];
 	OSKext *k = NULL;
@@ -471,6 +504,14 @@ OSKext_unloadWithClassName(const char *className, uint32_t uid, OSArray *message
 
 	if (className == NULL || !oskext_initialized) {
 		return kOSKextReturnInvalidArgument;
+	}
+	/*
+	 * As kextunload -c does: the class's instances are terminated first (the
+	 * I/O Kit stops and detaches its drivers), without the kext lock, since
+	 * drivers' stop and free run kext code that may call the kext system.
+	 */
+	if (terminate != NULL && uid == 0 && oskext_class_of_kext(className)) {
+		(void)terminate(className);
 	}
 	oskext_lock();
 	meta = OSMetaClass_getMetaClassWithCString(className);

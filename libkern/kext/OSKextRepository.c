@@ -211,6 +211,32 @@ oskext_index_add_folder(OSDictionary *index, OSArray *all, const char *folder)
 
 /* ---- the main repository ---------------------------------------------------------------- */
 
+/*
+ * A kext the new scan no longer finds (and that is not loaded) takes its
+ * personalities out of the catalogue, as kextd's catalogue reset does: else
+ * a removed kext would still be demand-loaded — and fail — on every match.
+ */
+static void
+oskext_personalities_forget(OSDictionary *oldIndex, OSDictionary *newIndex)
+{
+	OSArray *keys;
+
+	OSKEXT_ASSERT_LOCKED();
+	if (oskext_personalities_remove == NULL || oldIndex == NULL ||
+	    (keys = OSDictionary_copyKeys(oldIndex)) == NULL) {
+		return;
+	}
+	for (unsigned int i = 0; i < OSArray_getCount(keys); i++) {
+		const OSSymbol *id = (const OSSymbol *)OSArray_getObject(keys, i);
+
+		if (OSDictionary_getObject(newIndex, id) == NULL &&
+		    oskext_loaded_with_id(OSSymbol_getCStringNoCopy(id)) == NULL) {
+			oskext_personalities_remove(OSSymbol_getCStringNoCopy(id));
+		}
+	}
+	OSObject_release(keys);
+}
+
 static void
 oskext_repo_scan(const struct khost_stat *st, bool exists)
 {
@@ -226,6 +252,7 @@ oskext_repo_scan(const struct khost_stat *st, bool exists)
 	if (exists) {
 		oskext_index_add_folder(index, all, oskext_ext_path);
 	}
+	oskext_personalities_forget(oskext_index, index);
 	OSSafeReleaseNULL(oskext_index);
 	OSSafeReleaseNULL(oskext_all);
 	oskext_index = index;
