@@ -21,7 +21,11 @@ for c in ports host names errors many; do
 	run "$P" "$c" > "$work/out" 2>&1 || { cat "$work/out"; fail "mach_probe $c"; }
 	grep -q "^ok $c" "$work/out" || { cat "$work/out"; fail "mach_probe $c: no ok line"; }
 done
-grep -q '^ok host Darwin Kernel Version' "$work/out" 2> /dev/null || true
+# hostinfo(1) through the same routines.
+run "$BIN/hostinfo" > "$work/hi" 2>&1 || { cat "$work/hi"; fail "hostinfo"; }
+grep -q '^	 Darwin Kernel Version' "$work/hi" || { cat "$work/hi"; fail "hostinfo: kernel version"; }
+grep -Eq '^Kernel configured for up to [0-9]+ processors\.$' "$work/hi" || { cat "$work/hi"; fail "hostinfo: processors"; }
+grep -Eq '^Primary memory available: [0-9]+\.[0-9]{2} gigabytes$' "$work/hi" || { cat "$work/hi"; fail "hostinfo: memory"; }
 KEXTHOST_NO_SHM=1 run "$P" ports | grep -q '^ok ports' || fail "ports over the socket only"
 
 # Many processes at once, each with its own names.
