@@ -203,6 +203,8 @@ include mk/kctl.mk
 include mk/dev.mk
 # Boundary test helpers: kh_sysprobe for tests/syscalls.sh (issue 4, sys helper).
 include mk/sys.mk
+# ioreg and devctl (issue 5, iokit-user helper).
+include mk/iokit.mk
 
 demo: all
 	@BUILD=$(BUILD) sh mk/demo.sh

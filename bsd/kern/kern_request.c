@@ -32,6 +32,8 @@
 #include "bsd/kern/kern_request.h"
 #include "bsd/sys/proc_internal.h"
 #include "bsd/sys/syscall_internal.h"
+#include "iokit/Kernel/IOUserRequest.h"
+#include "sdk/User/kexthost/iokit_request.h"
 
 #define KREQ_WORKERS 4         /* workers started at boot */
 #define KREQ_WORKERS_MAX 1100  /* more start on demand, one per busy connection, up to this */
@@ -122,6 +124,8 @@ static const struct {
         {KHRQ_T_SYSCALL, syscall_request_handle},
         {KHRQ_T_SHM_SETUP, syscall_shm_setup_handle},
         {KHRQ_T_MACH_TRAP, mach_trap_request_handle},
+        {KHRQ_T_IOREG_DUMP, ioreg_dump_request_handle},
+        {KHRQ_T_IODEVICE, iovbus_request_handle},
 };
 
 void

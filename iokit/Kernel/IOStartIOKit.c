@@ -15,6 +15,7 @@
 #include <libkern/libkern.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOUserRequest.h"
 
 #define IOKIT_PLATFORM_MODEL "kexthost1,1"
 
@@ -93,7 +94,8 @@ StartIOKit(void)
 	IOService_registerService(ped, kIOServiceSynchronous);
 	IOService_registerService(res, kIOServiceSynchronous);
 	IOService_registerService(pe, kIOServiceSynchronous);
-	return 0;
+	/* The virtual bus, whose devices user programs publish (IOVirtualBus.c). */
+	return IOVirtualBus_startPlatform();
 }
 
 void
