@@ -125,7 +125,7 @@ static const struct area areas[] = {
         {"objc", bench_objc},         {"kxld", bench_kxld},
         {"oskext", bench_oskext},     {"syscall", bench_syscall},
         {"kctl", bench_kctl},         {"dev", bench_dev},
-        {"iokit_wl", bench_iokit_wl},
+        {"iokit_wl", bench_iokit_wl}, {"iokit_match", bench_iokit_match},
 };
 
 int
