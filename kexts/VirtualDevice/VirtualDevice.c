@@ -1,0 +1,179 @@
+/*
+ * VirtualDevice — the workshop's virtual device driver, driver side: an
+ * I/O Kit driver in C for the IOVirtualDevice nubs the virtual bus publishes
+ * (devctl add --prop VendorID=0x1234 --prop ProductID=1 --interrupts 1).
+ *
+ * Its personality (Info.plist) matches on the nub's VendorID and ProductID
+ * (IOPropertyMatch), so installing the kext in the kernel root's Extensions/
+ * is enough: publishing a matching nub loads it on demand and starts
+ * VirtualDeviceDriver on the nub. start() builds the driver's own work loop
+ * with three event sources, all running with the work loop's gate closed:
+ *
+ *   IOInterruptEventSource  the nub's line 0; the action gets the number of
+ *                           interrupts taken since it last ran (coalesced)
+ *   IOTimerEventSource      a tick every 500 ms, re-armed by its action
+ *   IOCommandGate           how outside threads (start, stop) reach the
+ *                           driver's state under the same gate
+ *
+ * The driver publishes its state as properties, updated on the work loop:
+ * "InterruptCount", "TimerTicks", "LastInterruptAt" (uptime in ns) and
+ * "State" ("Running", then "Stopped"). See them with
+ * `ioreg -l -r -c VirtualDeviceDriver`. stop() undoes start() in reverse;
+ * free() releases what a failed start left behind.
+ */
+#include <mach/kmod.h>
+#include <kern/clock.h>
+#include <IOKit/IOService.h>
+#include <IOKit/IOLib.h>
+#include <IOKit/IOWorkLoop.h>
+#include <IOKit/IOInterruptEventSource.h>
+#include <IOKit/IOTimerEventSource.h>
+#include <IOKit/IOCommandGate.h>
+
+#define VD_TICK_MS 500
+
+OSDeclareDefaultStructors(VirtualDeviceDriver, IOService);
+
+struct VirtualDeviceDriver {
+	IOService super;
+	IOWorkLoop *workLoop;
+	IOInterruptEventSource *intSource;
+	IOTimerEventSource *timer;
+	IOCommandGate *gate;
+	/* State below is touched only with the work loop's gate closed. */
+	uint64_t interruptCount;
+	uint64_t timerTicks;
+	bool running;
+};
+
+/* Work loop: the coalesced interrupts since the last run. */
+static void
+VirtualDeviceDriver_interrupt(OSObject *owner, IOInterruptEventSource *sender, int count)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)owner;
+	uint64_t now, ns;
+
+	clock_get_uptime(&now);
+	absolutetime_to_nanoseconds(now, &ns);
+	self->interruptCount += (uint64_t)count;
+	(void)IORegistryEntry_setPropertyNumber(self, "InterruptCount", self->interruptCount, 64);
+	(void)IORegistryEntry_setPropertyNumber(self, "LastInterruptAt", ns, 64);
+}
+
+/* Work loop: one tick; re-armed while the driver runs. */
+static void
+VirtualDeviceDriver_tick(OSObject *owner, IOTimerEventSource *sender)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)owner;
+
+	if (!self->running)
+		return;
+	self->timerTicks++;
+	(void)IORegistryEntry_setPropertyNumber(self, "TimerTicks", self->timerTicks, 64);
+	(void)IOTimerEventSource_setTimeoutMS(sender, VD_TICK_MS);
+}
+
+/* Gate action: start (arg0 non-NULL) or stop running. */
+static IOReturn
+VirtualDeviceDriver_setRunning(OSObject *owner, void *arg0, void *arg1, void *arg2, void *arg3)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)owner;
+
+	self->running = arg0 != NULL;
+	(void)IORegistryEntry_setPropertyString(self, "State", self->running ? "Running" : "Stopped");
+	if (self->running) {
+		(void)IORegistryEntry_setPropertyNumber(self, "InterruptCount", self->interruptCount, 64);
+		(void)IORegistryEntry_setPropertyNumber(self, "TimerTicks", self->timerTicks, 64);
+		return IOTimerEventSource_setTimeoutMS(self->timer, VD_TICK_MS);
+	}
+	IOTimerEventSource_cancelTimeout(self->timer);
+	return kIOReturnSuccess;
+}
+
+/* Take the event sources off the work loop and release everything start() made. */
+static void
+VirtualDeviceDriver_teardown(VirtualDeviceDriver *self)
+{
+	if (self->intSource != NULL) {
+		IOEventSource_disable(self->intSource);
+		if (self->workLoop != NULL)
+			(void)IOWorkLoop_removeEventSource(self->workLoop, IOEvtSrc_(self->intSource));
+	}
+	if (self->timer != NULL && self->workLoop != NULL)
+		(void)IOWorkLoop_removeEventSource(self->workLoop, IOEvtSrc_(self->timer));
+	if (self->gate != NULL && self->workLoop != NULL)
+		(void)IOWorkLoop_removeEventSource(self->workLoop, IOEvtSrc_(self->gate));
+	OSSafeReleaseNULL(self->gate);
+	OSSafeReleaseNULL(self->timer);
+	OSSafeReleaseNULL(self->intSource);
+	OSSafeReleaseNULL(self->workLoop);
+}
+
+static bool
+VirtualDeviceDriver_start(IOService *service, IOService *provider)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)service;
+
+	if (!OSSuperCall(VirtualDeviceDriver, start, service, provider))
+		return false;
+	self->workLoop = IOWorkLoop_workLoop();
+	self->intSource = IOInterruptEventSource_interruptEventSource(
+	        OSObj(self), VirtualDeviceDriver_interrupt, provider, 0);
+	self->timer = IOTimerEventSource_timerEventSource(OSObj(self), VirtualDeviceDriver_tick);
+	self->gate = IOCommandGate_commandGate(OSObj(self), NULL);
+	if (self->workLoop == NULL || self->intSource == NULL || self->timer == NULL || self->gate == NULL ||
+	    IOWorkLoop_addEventSource(self->workLoop, self->gate) != kIOReturnSuccess ||
+	    IOWorkLoop_addEventSource(self->workLoop, self->timer) != kIOReturnSuccess ||
+	    IOWorkLoop_addEventSource(self->workLoop, self->intSource) != kIOReturnSuccess) {
+		IOLog("VirtualDeviceDriver: can't set up the work loop (is interrupt line 0 there?)\n");
+		goto fail;
+	}
+	if (IOCommandGate_runAction(self->gate, VirtualDeviceDriver_setRunning, (void *)1, NULL, NULL,
+	                            NULL) != kIOReturnSuccess)
+		goto fail;
+	IOEventSource_enable(self->intSource);
+	IOLog("VirtualDeviceDriver: started on %s\n", IORegistryEntry_getName(provider, NULL));
+	/* Publish the driver, so matching notifications and clients can find it. */
+	IOService_registerService(self, 0);
+	return true;
+fail:
+	VirtualDeviceDriver_teardown(self);
+	OSSuperCall(VirtualDeviceDriver, stop, service, provider);
+	return false;
+}
+
+static void
+VirtualDeviceDriver_stop(IOService *service, IOService *provider)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)service;
+
+	/* Reverse of start: stop the interrupts, stop running under the gate, then take the loop apart. */
+	IOEventSource_disable(self->intSource);
+	(void)IOCommandGate_runAction(self->gate, VirtualDeviceDriver_setRunning, NULL, NULL, NULL, NULL);
+	IOLog("VirtualDeviceDriver: stopping (%llu interrupts, %llu ticks)\n",
+	      (unsigned long long)self->interruptCount, (unsigned long long)self->timerTicks);
+	VirtualDeviceDriver_teardown(self);
+	OSSuperCall(VirtualDeviceDriver, stop, service, provider);
+}
+
+static IOWorkLoop *
+VirtualDeviceDriver_getWorkLoop(const IOService *service)
+{
+	return ((const VirtualDeviceDriver *)service)->workLoop;
+}
+
+static void
+VirtualDeviceDriver_free(OSObject *obj)
+{
+	VirtualDeviceDriver_teardown((VirtualDeviceDriver *)obj);
+	OSSuperCallAs(VirtualDeviceDriver, OSObject, free, obj);
+}
+
+static const OSMethod VirtualDeviceDriver_methods[] = {
+        OSMethodOverride(IOService, start, VirtualDeviceDriver_start),
+        OSMethodOverride(IOService, stop, VirtualDeviceDriver_stop),
+        OSMethodOverride(IOService, getWorkLoop, VirtualDeviceDriver_getWorkLoop),
+        OSMethodOverride(OSObject, free, VirtualDeviceDriver_free),
+        OSMethodEnd,
+};
+OSDefineMetaClassAndStructors(VirtualDeviceDriver, IOService, VirtualDeviceDriver_methods);
