@@ -189,4 +189,41 @@ else
 fi
 # ==== end of sysctl and character devices =============================================
 
-step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md"
+# ==== I/O Kit: the virtual device driver (issue 5, iokit-user) ========================
+step "13. I/O Kit: the VirtualDevice driver kext, demand-loaded when devctl publishes a matching nub on the virtual bus"
+cat > "$BUILD/demo-iokit.sh" << 'EOS'
+show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
+show ioreg -w0
+echo '$ devctl add --name vdev --prop VendorID=0x1234 --prop ProductID=1 --interrupts 1'
+id=$(devctl add --name vdev --prop VendorID=0x1234 --prop ProductID=1 --interrupts 1)
+echo "  $id"
+sleep 0.3
+show devctl list
+show kextstat -l -b com.example.driver.VirtualDevice
+show ioreg -w0 -r -n IOVirtualBus
+show ioreg -w0 -l -r -c VirtualDeviceDriver
+echo "\$ for i in 1 2 3; do devctl interrupt $id; done; sleep 1"
+for i in 1 2 3; do devctl interrupt "$id"; done
+sleep 1
+echo '$ ioreg -w0 -r -c VirtualDeviceDriver | grep -e InterruptCount -e TimerTicks -e LastInterruptAt   (changed)'
+ioreg -w0 -r -c VirtualDeviceDriver | grep -e InterruptCount -e TimerTicks -e LastInterruptAt | sed 's/^/  /'
+show kextunload -b com.example.driver.VirtualDevice
+show devctl remove "$id"
+show ioreg -w0 -r -n IOVirtualBus
+show kextunload -b com.example.driver.VirtualDevice
+echo '$ kexthost dmesg | grep -e IOVirtualBus -e VirtualDeviceDriver'
+kexthost dmesg --root "$KEXTHOST_ROOT" | grep -e 'IOVirtualBus:' -e 'VirtualDeviceDriver:' | sed 's/^/  /'
+EOS
+if [ "$(id -u)" = 0 ]; then
+	cp -R "$KX/VirtualDevice.kext" "$root/Extensions/"
+	chown -R 0:0 "$root/Extensions/VirtualDevice.kext"
+	chmod -R go-w "$root/Extensions/VirtualDevice.kext"
+	echo "\$ cp -R VirtualDevice.kext $root/Extensions/   (installed, not kextload'ed)"
+	echo "\$ $K run --root $root -- sh demo-iokit.sh"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-iokit.sh"
+else
+	echo "  (skipped: installing kexts needs root)"
+fi
+# ==== end of I/O Kit ===================================================================
+
+step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md, docs/IOKIT.md"
