@@ -18,6 +18,19 @@ int iovbus_request_handle(const struct kreq_peer *peer, const void *payload, siz
 
 /* ---- the virtual bus (IOVirtualBus.c) ---- */
 
+/* The bus driver, started on the platform nub at boot. */
+OSDeclareDefaultStructors(IOVirtualBus, IOService);
+struct IOVirtualBus {
+	IOService super;
+};
+
+/* A device nub on the bus (IOProviderClass of the drivers that match it). */
+OSDeclareDefaultStructors(IOVirtualDevice, IOService);
+struct IOVirtualDevice {
+	IOService super;
+	int interruptCount; /* lines given at publication (read-only after) */
+};
+
 /* Make the bus, attach it to the platform nub, start and register it (StartIOKit). 0 or an errno. */
 int IOVirtualBus_startPlatform(void);
 /* The bus (not retained), or NULL before boot. */

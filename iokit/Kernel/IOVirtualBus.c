@@ -24,17 +24,8 @@
 
 #define IOVBUS_NAME_MAX 127 /* io_name_t less its NUL */
 
-OSDeclareDefaultStructors(IOVirtualBus, IOService);
-struct IOVirtualBus {
-	IOService super;
-};
+/* The classes are declared in IOUserRequest.h. */
 OSDefineMetaClassAndStructors(IOVirtualBus, IOService, NULL);
-
-OSDeclareDefaultStructors(IOVirtualDevice, IOService);
-struct IOVirtualDevice {
-	IOService super;
-	int interruptCount; /* lines given at publication (read-only after) */
-};
 OSDefineMetaClassAndStructors(IOVirtualDevice, IOService, NULL);
 
 static IOService *iovbus;         /* set once at boot */
