@@ -96,6 +96,7 @@ extern unsigned int iosvc_demand_loads;
 SInt32 iosvc_notifier_priority(const OSObject *obj, bool *isNotifier);
 void iosvc_notify_kick(bool shutdown);
 void iosvc_shutdown_threads(void);
+unsigned int iosvc_config_thread_count(void); /* tests: lazily grown state is not a leak */
 bool iosvc_queue_terminate(IOService *service, IOOptionBits options, void (*fn)(IOService *, IOOptionBits));
 /* IOResources: IOService whose matchPropertyTable checks IOResourceMatch against its properties. */
 extern OSMetaClass IOResources_gMetaClass;

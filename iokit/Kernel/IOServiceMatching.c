@@ -81,6 +81,18 @@ iosvc_config_thread(void *arg, wait_result_t wr)
 	lck_mtx_unlock(iosvc_job_mtx);
 }
 
+/* Config threads alive (the pool grows on demand and never shrinks until shutdown). */
+unsigned int
+iosvc_config_thread_count(void)
+{
+	unsigned int n;
+
+	lck_mtx_lock(iosvc_job_mtx);
+	n = iosvc_threads;
+	lck_mtx_unlock(iosvc_job_mtx);
+	return n;
+}
+
 /* Run fn(service, options) on a config thread; false if none could be had. */
 static bool
 iosvc_queue_job(IOService *service, IOOptionBits options, void (*fn)(IOService *, IOOptionBits))
