@@ -5,7 +5,7 @@
  * (IONotifier).
  *
  * A driver is a struct that embeds its superclass and a method table that
- * overrides the virtual methods below (docs/IOKIT-core.md has the C form
+ * overrides the virtual methods below (docs/IOKIT.md has the C form
  * of each idiom next to the C++ one):
  *
  *	struct MyDriver { IOService super; int state; };
