@@ -95,13 +95,14 @@ struct OSMetaClass {
 
 /* ---- declaring and defining classes ---------------------------------- */
 
-#define OSDeclareCommonStructors_(Class, Super)                             \
-	typedef struct Class Class;                                         \
-	typedef Super##_vtbl Class##_super_vtbl;                            \
-	extern OSMetaClass Class##_gMetaClass;                              \
-	static inline const Class##_super_vtbl *Class##_superVtbl(void)     \
-	{                                                                   \
-		return (const Class##_super_vtbl *)Super##_gMetaClass.vtbl; \
+#define OSDeclareCommonStructors_(Class, Super)                                                 \
+	typedef struct Class Class;                                                             \
+	typedef Super##_vtbl Class##_super_vtbl;                                                \
+	extern OSMetaClass Class##_gMetaClass;                                                  \
+	/* unused: a class declared in a .c file may never make a super call */                 \
+	static inline __attribute__((unused)) const Class##_super_vtbl *Class##_superVtbl(void) \
+	{                                                                                       \
+		return (const Class##_super_vtbl *)Super##_gMetaClass.vtbl;                     \
 	}
 
 /* A class that adds no virtual method: its vtable type is its superclass's. */
