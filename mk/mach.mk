@@ -13,3 +13,11 @@ $(MACH_PROBE): $(O)/tests/mach/mach_probe.o $(LIBKH)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PLIST_LIBS)
+
+IOKITLIB_PROBE := $(BUILD)/tests/helpers/iokitlib_probe
+all: $(IOKITLIB_PROBE)
+
+$(IOKITLIB_PROBE): $(O)/tests/mach/iokitlib_probe.o $(LIBKH)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PLIST_LIBS)

@@ -79,6 +79,8 @@ uint32_t ipc_port_kotype(struct ipc_port *port);
 bool ipc_port_active(struct ipc_port *port);
 /* Extant send rights (for tests and mach_port_get_srights). */
 uint32_t ipc_port_srights(struct ipc_port *port);
+/* Send rights ever made (a no-senders handler compares it with the count it was given). */
+uint32_t ipc_port_mscount(struct ipc_port *port);
 
 /* ---- spaces -------------------------------------------------------------- */
 

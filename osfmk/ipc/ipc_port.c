@@ -196,3 +196,14 @@ ipc_port_srights(struct ipc_port *port)
 	lck_mtx_unlock(ipc.lock);
 	return n;
 }
+
+uint32_t
+ipc_port_mscount(struct ipc_port *port)
+{
+	uint32_t n;
+
+	lck_mtx_lock(ipc.lock);
+	n = port->ip_mscount;
+	lck_mtx_unlock(ipc.lock);
+	return n;
+}

@@ -5,6 +5,7 @@
  */
 #include "osfmk/ipc/ipc.h"
 #include "osfmk/ipc/mig.h"
+#include "iokit/Kernel/IOMachPort.h"
 #include <sys/systm.h>
 #include <pexpert/pexpert.h>
 #include "host/khost.h"
@@ -85,7 +86,7 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 	random_init();
 	thread_call_initialize();
 	/* Mach ports and the MIG subsystems (the Mach trap path of the request channel). */
-	if (ipc_init() != 0 || mig_init() != 0)
+	if (ipc_init() != 0 || mig_init() != 0 || iokit_mach_port_init() != 0)
 		panic("kexthost: cannot start Mach IPC");
 	libkern_init();
 	err = kxld_init();

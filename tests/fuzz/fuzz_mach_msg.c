@@ -5,7 +5,9 @@
  * message and out-of-line bytes add up, never a crash, hang or leak.
  *
  * The caller's space starts with a task port (0x103), the host port
- * (0x203) and a reply port (0x303), so messages can reach real routines.
+ * (0x203), a reply port (0x303), the I/O Kit master port (0x403) and a
+ * handle to the registry root (0x503), so messages reach real routines of
+ * the mach_host, mach_port and iokit subsystems.
  * Its pid does not exist: out-of-line memory the kernel reads from it
  * fails with EFAULT instead of touching the fuzzer. Trap numbers are folded
  * onto the implemented traps and one invalid number.
@@ -18,6 +20,8 @@
 #include "bsd/kern/kern_request.h"
 #include "bsd/sys/proc_internal.h"
 #include "osfmk/ipc/ipc.h"
+#include <IOKit/IORegistryEntry.h>
+#include "iokit/Kernel/IOMachPort.h"
 #include "sdk/User/kexthost/mach_trap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,6 +29,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_NOPID 0x7ffffff1
 
 static proc_t fuzz_proc;
+
+static void
+fuzz_iokit_names(void)
+{
+	mach_port_name_t n;
+	struct ipc_port *root = iokit_make_object_port(OSObj(IORegistryEntry_getRegistryRoot()), IKOT_IOKIT_OBJECT);
+
+	(void)ipc_space_copyout_send(fuzz_proc->p_task.t_space, ipc_port_make_send(ipc_master_device_port()), &n);
+	if (root != NULL)
+		(void)ipc_space_copyout_send(fuzz_proc->p_task.t_space, root, &n);
+}
 
 static void
 fuzz_boot(void)
@@ -44,6 +59,7 @@ fuzz_boot(void)
 	                             &n);
 	(void)ipc_space_copyout_send(fuzz_proc->p_task.t_space, ipc_port_make_send(ipc_host_port()), &n);
 	(void)ipc_space_allocate_receive(fuzz_proc->p_task.t_space, &n);
+	fuzz_iokit_names();
 }
 
 static const uint32_t fuzz_traps[] = {
@@ -109,6 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)ipc_space_copyout_send(fuzz_proc->p_task.t_space, ipc_port_make_send(ipc_host_port()),
 		                             &n);
 		(void)ipc_space_allocate_receive(fuzz_proc->p_task.t_space, &n);
+		fuzz_iokit_names();
 	}
 	return 0;
 }

@@ -1,0 +1,696 @@
+/*
+ * IOKitLib.c — IOKitLib's registry and matching calls (<IOKit/IOKitLib.h>)
+ * as MIG requests of the `iokit` subsystem (iokit/Kernel/IOKitMIG.c has the
+ * table of ids and argument layouts). Handles are port names in this
+ * process's task; releasing one is mach_port_deallocate. Property lists go
+ * both ways as Apple XML, converted with libplist.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <plist/plist.h>
+#include <kexthost/kh_mach.h>
+#include <IOKit/IOKitLib.h>
+
+const mach_port_t kIOMasterPortDefault = MACH_PORT_NULL;
+const mach_port_t kIOMainPortDefault = MACH_PORT_NULL;
+
+/* ---- building requests, reading replies ----------------------------------- */
+
+struct iokl_msg {
+	mach_msg_header_t head;
+	uint8_t body[8192]; /* [body, descriptors] NDR, arguments; the reply lands here too */
+};
+
+struct iokl_req {
+	struct iokl_msg m;
+	uint32_t len;  /* bytes after the header */
+	uint32_t nool; /* out-of-line descriptors already placed */
+};
+
+static const NDR_record_t iokl_ndr = {.int_rep = NDR_INT_LITTLE_ENDIAN};
+
+/* A request to `dest` for routine `id`; nool out-of-line regions (placed with iokl_ool) come first. */
+static void
+iokl_begin(struct iokl_req *r, mach_port_t dest, mach_msg_id_t id, unsigned int nool)
+{
+	memset(&r->m.head, 0, sizeof(r->m.head));
+	r->m.head.msgh_remote_port = dest;
+	r->m.head.msgh_id = id;
+	r->len = 0;
+	r->nool = 0;
+	if (nool > 0) {
+		mach_msg_body_t b = {.msgh_descriptor_count = nool};
+		r->m.head.msgh_bits = MACH_MSGH_BITS_COMPLEX;
+		memcpy(r->m.body, &b, sizeof(b));
+		r->len = sizeof(b) + nool * sizeof(mach_msg_ool_descriptor_t);
+	}
+	memcpy(r->m.body + r->len, &iokl_ndr, sizeof(iokl_ndr));
+	r->len += sizeof(iokl_ndr);
+}
+
+static void
+iokl_ool(struct iokl_req *r, const void *data, uint32_t size)
+{
+	mach_msg_ool_descriptor_t d = {.address = (uint64_t)(uintptr_t)data,
+	                               .copy = MACH_MSG_PHYSICAL_COPY,
+	                               .type = MACH_MSG_OOL_DESCRIPTOR,
+	                               .size = size};
+	memcpy(r->m.body + sizeof(mach_msg_body_t) + r->nool * sizeof(d), &d, sizeof(d));
+	r->nool++;
+}
+
+static void
+iokl_u32(struct iokl_req *r, uint32_t v)
+{
+	memcpy(r->m.body + r->len, &v, 4);
+	r->len += 4;
+}
+
+/* A string argument: byte count with the NUL, then the bytes padded to 4. */
+static int
+iokl_string(struct iokl_req *r, const char *s, uint32_t max)
+{
+	uint32_t n = (uint32_t)strlen(s) + 1;
+
+	if (n > max)
+		return 0;
+	iokl_u32(r, n);
+	memset(r->m.body + r->len, 0, (n + 3u) & ~3u);
+	memcpy(r->m.body + r->len, s, n);
+	r->len += (n + 3u) & ~3u;
+	return 1;
+}
+
+/* Send and receive; the reply's data (after NDR, and after RetCode for a simple reply) is at *out. */
+static kern_return_t
+iokl_call(struct iokl_req *r, const uint8_t **out, uint32_t *out_len)
+{
+	kern_return_t kr;
+	uint32_t off, size;
+
+	kr = kh_mig_call(&r->m.head, (mach_msg_size_t)(sizeof(r->m.head) + r->len), &r->m.head, sizeof(r->m));
+	if (kr != KERN_SUCCESS)
+		return kr;
+	size = r->m.head.msgh_size;
+	off = 0;
+	if (r->m.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) {
+		mach_msg_body_t b;
+		memcpy(&b, r->m.body, sizeof(b));
+		off = sizeof(b);
+		for (uint32_t i = 0; i < b.msgh_descriptor_count; i++) {
+			mach_msg_type_descriptor_t t;
+			memcpy(&t, r->m.body + off, sizeof(t));
+			off += t.type == MACH_MSG_PORT_DESCRIPTOR ? sizeof(mach_msg_port_descriptor_t)
+			                                          : sizeof(mach_msg_ool_descriptor_t);
+		}
+		off += sizeof(NDR_record_t);
+	} else {
+		off = sizeof(NDR_record_t) + sizeof(kern_return_t);
+	}
+	if (size < sizeof(r->m.head) + off)
+		return MIG_TYPE_ERROR;
+	*out = r->m.body + off;
+	*out_len = size - (uint32_t)sizeof(r->m.head) - off;
+	return KERN_SUCCESS;
+}
+
+/* The reply's idx-th descriptor. */
+static int
+iokl_desc(const struct iokl_req *r, unsigned int idx, mach_msg_port_descriptor_t *port,
+          mach_msg_ool_descriptor_t *ool)
+{
+	mach_msg_body_t b;
+	uint32_t off = sizeof(b);
+
+	if (!(r->m.head.msgh_bits & MACH_MSGH_BITS_COMPLEX))
+		return 0;
+	memcpy(&b, r->m.body, sizeof(b));
+	for (uint32_t i = 0; i < b.msgh_descriptor_count; i++) {
+		mach_msg_type_descriptor_t t;
+		memcpy(&t, r->m.body + off, sizeof(t));
+		if (i == idx) {
+			if (t.type == MACH_MSG_PORT_DESCRIPTOR && port != NULL) {
+				memcpy(port, r->m.body + off, sizeof(*port));
+				return 1;
+			}
+			if (t.type == MACH_MSG_OOL_DESCRIPTOR && ool != NULL) {
+				memcpy(ool, r->m.body + off, sizeof(*ool));
+				return 1;
+			}
+			return 0;
+		}
+		off += t.type == MACH_MSG_PORT_DESCRIPTOR ? sizeof(mach_msg_port_descriptor_t)
+		                                          : sizeof(mach_msg_ool_descriptor_t);
+	}
+	return 0;
+}
+
+static kern_return_t
+iokl_reply_object(const struct iokl_req *r, io_object_t *obj)
+{
+	mach_msg_port_descriptor_t d;
+
+	*obj = IO_OBJECT_NULL;
+	if (!iokl_desc(r, 0, &d, NULL))
+		return MIG_TYPE_ERROR;
+	*obj = d.name;
+	return KERN_SUCCESS;
+}
+
+static kern_return_t
+iokl_reply_string(const uint8_t *p, uint32_t len, char *buf, uint32_t max)
+{
+	uint32_t n;
+
+	if (len < 4)
+		return MIG_TYPE_ERROR;
+	memcpy(&n, p, 4);
+	if (n == 0 || n > max || n > len - 4)
+		return MIG_TYPE_ERROR;
+	memcpy(buf, p + 4, n);
+	buf[n - 1] = '\0';
+	return KERN_SUCCESS;
+}
+
+static mach_port_t
+iokl_master(mach_port_t master)
+{
+	static mach_port_t cached;
+
+	if (master != MACH_PORT_NULL)
+		return master;
+	if (cached == MACH_PORT_NULL)
+		IOMasterPort(MACH_PORT_NULL, &cached);
+	return cached;
+}
+
+/* An out-of-line XML property list of the reply, parsed; the region is freed. */
+static plist_t
+iokl_reply_plist(const struct iokl_req *r, unsigned int idx)
+{
+	mach_msg_ool_descriptor_t d;
+	plist_t p = NULL;
+
+	if (!iokl_desc(r, idx, NULL, &d) || d.address == 0)
+		return NULL;
+	if (d.size > 0 && ((const char *)(uintptr_t)d.address)[d.size - 1] == '\0')
+		plist_from_xml((const char *)(uintptr_t)d.address, d.size - 1, &p);
+	kh_vm_deallocate(kh_mach_task_self(), d.address, d.size);
+	return p;
+}
+
+/* ---- ports and objects ---------------------------------------------------- */
+
+kern_return_t
+IOMasterPort(mach_port_t bootstrapPort, mach_port_t *masterPort)
+{
+	mach_port_t host = kh_mach_host_self();
+	kern_return_t kr;
+
+	(void)bootstrapPort;
+	*masterPort = MACH_PORT_NULL;
+	if (host == MACH_PORT_NULL)
+		return KERN_FAILURE;
+	kr = kh_host_get_io_master(host, masterPort);
+	kh_mach_port_deallocate(kh_mach_task_self(), host);
+	return kr;
+}
+
+kern_return_t
+IOMainPort(mach_port_t bootstrapPort, mach_port_t *mainPort)
+{
+	return IOMasterPort(bootstrapPort, mainPort);
+}
+
+kern_return_t
+IOObjectRelease(io_object_t object)
+{
+	return kh_mach_port_deallocate(kh_mach_task_self(), object);
+}
+
+kern_return_t
+IOObjectRetain(io_object_t object)
+{
+	return kh_mach_port_mod_refs(kh_mach_task_self(), object, MACH_PORT_RIGHT_SEND, 1);
+}
+
+int
+IOObjectIsEqualTo(io_object_t object, io_object_t anObject)
+{
+	return object == anObject; /* one port per object: one name per port in a task */
+}
+
+kern_return_t
+IOObjectGetClass(io_object_t object, io_name_t className)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+	kern_return_t kr;
+
+	iokl_begin(&r, object, 2800, 0);
+	kr = iokl_call(&r, &p, &n);
+	return kr != KERN_SUCCESS ? kr : iokl_reply_string(p, n, className, sizeof(io_name_t));
+}
+
+int
+IOObjectConformsTo(io_object_t object, const char *className)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n, conforms = 0;
+
+	iokl_begin(&r, object, 2801, 0);
+	if (!iokl_string(&r, className, sizeof(io_name_t)) || iokl_call(&r, &p, &n) != KERN_SUCCESS || n < 4)
+		return 0;
+	memcpy(&conforms, p, 4);
+	return conforms != 0;
+}
+
+uint32_t
+IOObjectGetKernelRetainCount(io_object_t object)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n, count = 0;
+
+	iokl_begin(&r, object, 2830, 0);
+	if (iokl_call(&r, &p, &n) == KERN_SUCCESS && n >= 4)
+		memcpy(&count, p, 4);
+	return count;
+}
+
+char *
+IOObjectCopySuperclassForClass(const char *classname)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+	io_name_t name;
+
+	iokl_begin(&r, iokl_master(MACH_PORT_NULL), 2860, 0);
+	if (!iokl_string(&r, classname, sizeof(io_name_t)) || iokl_call(&r, &p, &n) != KERN_SUCCESS ||
+	    iokl_reply_string(p, n, name, sizeof(name)) != KERN_SUCCESS)
+		return NULL;
+	return strdup(name);
+}
+
+/* ---- iterators ------------------------------------------------------------ */
+
+io_object_t
+IOIteratorNext(io_iterator_t iterator)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+	io_object_t obj;
+
+	iokl_begin(&r, iterator, 2802, 0);
+	if (iokl_call(&r, &p, &n) != KERN_SUCCESS || iokl_reply_object(&r, &obj) != KERN_SUCCESS)
+		return IO_OBJECT_NULL;
+	return obj;
+}
+
+void
+IOIteratorReset(io_iterator_t iterator)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+
+	iokl_begin(&r, iterator, 2803, 0);
+	(void)iokl_call(&r, &p, &n);
+}
+
+int
+IOIteratorIsValid(io_iterator_t iterator)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n, valid = 0;
+
+	iokl_begin(&r, iterator, 2834, 0);
+	if (iokl_call(&r, &p, &n) == KERN_SUCCESS && n >= 4)
+		memcpy(&valid, p, 4);
+	return valid != 0;
+}
+
+/* ---- matching --------------------------------------------------------------- */
+
+static plist_t
+iokl_matching(const char *key, plist_t value)
+{
+	plist_t dict = plist_new_dict();
+
+	if (dict == NULL || value == NULL) {
+		plist_free(dict);
+		plist_free(value);
+		return NULL;
+	}
+	plist_dict_set_item(dict, key, value);
+	return dict;
+}
+
+plist_t
+IOServiceMatching(const char *name)
+{
+	return name != NULL ? iokl_matching(kIOProviderClassKey, plist_new_string(name)) : NULL;
+}
+
+plist_t
+IOServiceNameMatching(const char *name)
+{
+	return name != NULL ? iokl_matching(kIONameMatchKey, plist_new_string(name)) : NULL;
+}
+
+plist_t
+IORegistryEntryIDMatching(uint64_t entryID)
+{
+	return iokl_matching(kIORegistryEntryIDKey, plist_new_uint(entryID));
+}
+
+kern_return_t
+IOServiceGetMatchingServices(mach_port_t masterPort, plist_t matching, io_iterator_t *existing)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	char *xml = NULL;
+	uint32_t n, xlen = 0;
+	kern_return_t kr, result;
+
+	*existing = IO_OBJECT_NULL;
+	if (matching == NULL)
+		return kIOReturnBadArgument;
+	plist_to_xml(matching, &xml, &xlen);
+	plist_free(matching); /* consumed, as Apple's is */
+	if (xml == NULL)
+		return kIOReturnBadArgument;
+	iokl_begin(&r, iokl_master(masterPort), 2857, 1);
+	iokl_ool(&r, xml, xlen + 1); /* with its NUL */
+	kr = iokl_call(&r, &p, &n);
+	free(xml);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (n < 4)
+		return MIG_TYPE_ERROR;
+	memcpy(&result, p, 4);
+	if (result != KERN_SUCCESS)
+		return result;
+	return iokl_reply_object(&r, existing);
+}
+
+io_service_t
+IOServiceGetMatchingService(mach_port_t masterPort, plist_t matching)
+{
+	io_iterator_t iter;
+	io_service_t first;
+
+	if (IOServiceGetMatchingServices(masterPort, matching, &iter) != KERN_SUCCESS)
+		return IO_OBJECT_NULL;
+	first = IOIteratorNext(iter);
+	IOObjectRelease(iter);
+	return first;
+}
+
+/* ---- services ------------------------------------------------------------- */
+
+kern_return_t
+IOServiceGetBusyState(io_service_t service, uint32_t *busyState)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+	kern_return_t kr;
+
+	iokl_begin(&r, service, 2831, 0);
+	kr = iokl_call(&r, &p, &n);
+	if (kr == KERN_SUCCESS && n < 4)
+		kr = MIG_TYPE_ERROR;
+	if (kr == KERN_SUCCESS)
+		memcpy(busyState, p, 4);
+	return kr;
+}
+
+kern_return_t
+IOServiceWaitQuiet(io_service_t service, mach_timespec_t *waitTime)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+
+	iokl_begin(&r, service, 2832, 0);
+	iokl_u32(&r, waitTime ? waitTime->tv_sec : 0);
+	iokl_u32(&r, waitTime ? (uint32_t)waitTime->tv_nsec : 0);
+	return iokl_call(&r, &p, &n);
+}
+
+kern_return_t
+IOKitGetBusyState(mach_port_t masterPort, uint32_t *busyState)
+{
+	io_registry_entry_t root = IORegistryGetRootEntry(masterPort);
+	kern_return_t kr;
+
+	if (root == IO_OBJECT_NULL)
+		return kIOReturnNoDevice;
+	kr = IOServiceGetBusyState(root, busyState);
+	IOObjectRelease(root);
+	return kr;
+}
+
+kern_return_t
+IOKitWaitQuiet(mach_port_t masterPort, mach_timespec_t *waitTime)
+{
+	io_registry_entry_t root = IORegistryGetRootEntry(masterPort);
+	kern_return_t kr;
+
+	if (root == IO_OBJECT_NULL)
+		return kIOReturnNoDevice;
+	kr = IOServiceWaitQuiet(root, waitTime);
+	IOObjectRelease(root);
+	return kr;
+}
+
+/* ---- the registry ------------------------------------------------------------ */
+
+io_registry_entry_t
+IORegistryGetRootEntry(mach_port_t masterPort)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+	io_object_t obj;
+
+	iokl_begin(&r, iokl_master(masterPort), 2827, 0);
+	if (iokl_call(&r, &p, &n) != KERN_SUCCESS || iokl_reply_object(&r, &obj) != KERN_SUCCESS)
+		return IO_OBJECT_NULL;
+	return obj;
+}
+
+io_registry_entry_t
+IORegistryEntryFromPath(mach_port_t masterPort, const char *path)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+	io_object_t obj;
+
+	iokl_begin(&r, iokl_master(masterPort), 2809, 0);
+	if (!iokl_string(&r, path, sizeof(io_string_t)) || iokl_call(&r, &p, &n) != KERN_SUCCESS ||
+	    iokl_reply_object(&r, &obj) != KERN_SUCCESS)
+		return IO_OBJECT_NULL;
+	return obj;
+}
+
+static kern_return_t
+iokl_iterator_call(struct iokl_req *r, io_iterator_t *iterator)
+{
+	const uint8_t *p;
+	uint32_t n;
+	kern_return_t kr = iokl_call(r, &p, &n);
+
+	*iterator = IO_OBJECT_NULL;
+	return kr != KERN_SUCCESS ? kr : iokl_reply_object(r, iterator);
+}
+
+kern_return_t
+IORegistryCreateIterator(mach_port_t masterPort, const char *plane, IOOptionBits options,
+                         io_iterator_t *iterator)
+{
+	struct iokl_req r;
+
+	iokl_begin(&r, iokl_master(masterPort), 2806, 0);
+	if (!iokl_string(&r, plane, sizeof(io_name_t)))
+		return kIOReturnBadArgument;
+	iokl_u32(&r, options);
+	return iokl_iterator_call(&r, iterator);
+}
+
+kern_return_t
+IORegistryEntryCreateIterator(io_registry_entry_t entry, const char *plane, IOOptionBits options,
+                              io_iterator_t *iterator)
+{
+	struct iokl_req r;
+
+	iokl_begin(&r, entry, 2833, 0);
+	if (!iokl_string(&r, plane, sizeof(io_name_t)))
+		return kIOReturnBadArgument;
+	iokl_u32(&r, options);
+	return iokl_iterator_call(&r, iterator);
+}
+
+kern_return_t
+IORegistryEntryGetChildIterator(io_registry_entry_t entry, const char *plane, io_iterator_t *iterator)
+{
+	struct iokl_req r;
+
+	iokl_begin(&r, entry, 2813, 0);
+	if (!iokl_string(&r, plane, sizeof(io_name_t)))
+		return kIOReturnBadArgument;
+	return iokl_iterator_call(&r, iterator);
+}
+
+kern_return_t
+IORegistryEntryGetParentIterator(io_registry_entry_t entry, const char *plane, io_iterator_t *iterator)
+{
+	struct iokl_req r;
+
+	iokl_begin(&r, entry, 2814, 0);
+	if (!iokl_string(&r, plane, sizeof(io_name_t)))
+		return kIOReturnBadArgument;
+	return iokl_iterator_call(&r, iterator);
+}
+
+static kern_return_t
+iokl_first(io_registry_entry_t entry, const char *plane, io_registry_entry_t *out, int parents)
+{
+	io_iterator_t iter;
+	kern_return_t kr = parents ? IORegistryEntryGetParentIterator(entry, plane, &iter)
+	                           : IORegistryEntryGetChildIterator(entry, plane, &iter);
+
+	*out = IO_OBJECT_NULL;
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*out = IOIteratorNext(iter);
+	IOObjectRelease(iter);
+	return *out != IO_OBJECT_NULL ? KERN_SUCCESS : kIOReturnNoDevice;
+}
+
+kern_return_t
+IORegistryEntryGetChildEntry(io_registry_entry_t entry, const char *plane, io_registry_entry_t *child)
+{
+	return iokl_first(entry, plane, child, 0);
+}
+
+kern_return_t
+IORegistryEntryGetParentEntry(io_registry_entry_t entry, const char *plane, io_registry_entry_t *parent)
+{
+	return iokl_first(entry, plane, parent, 1);
+}
+
+static kern_return_t
+iokl_name_call(io_registry_entry_t entry, mach_msg_id_t id, const char *plane, char *out, uint32_t max)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+	kern_return_t kr;
+
+	iokl_begin(&r, entry, id, 0);
+	if (plane != NULL && !iokl_string(&r, plane, sizeof(io_name_t)))
+		return kIOReturnBadArgument;
+	kr = iokl_call(&r, &p, &n);
+	return kr != KERN_SUCCESS ? kr : iokl_reply_string(p, n, out, max);
+}
+
+kern_return_t
+IORegistryEntryGetName(io_registry_entry_t entry, io_name_t name)
+{
+	return iokl_name_call(entry, 2810, NULL, name, sizeof(io_name_t));
+}
+
+kern_return_t
+IORegistryEntryGetNameInPlane(io_registry_entry_t entry, const char *plane, io_name_t name)
+{
+	return iokl_name_call(entry, 2843, plane != NULL ? plane : "", name, sizeof(io_name_t));
+}
+
+kern_return_t
+IORegistryEntryGetLocationInPlane(io_registry_entry_t entry, const char *plane, io_name_t location)
+{
+	return iokl_name_call(entry, 2854, plane != NULL ? plane : "", location, sizeof(io_name_t));
+}
+
+kern_return_t
+IORegistryEntryGetPath(io_registry_entry_t entry, const char *plane, io_string_t path)
+{
+	return iokl_name_call(entry, 2826, plane, path, sizeof(io_string_t));
+}
+
+kern_return_t
+IORegistryEntryGetRegistryEntryID(io_registry_entry_t entry, uint64_t *entryID)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+	kern_return_t kr;
+
+	*entryID = 0;
+	iokl_begin(&r, entry, 2871, 0);
+	kr = iokl_call(&r, &p, &n);
+	if (kr == KERN_SUCCESS && n < 8)
+		kr = MIG_TYPE_ERROR;
+	if (kr == KERN_SUCCESS)
+		memcpy(entryID, p, 8);
+	return kr;
+}
+
+int
+IORegistryEntryInPlane(io_registry_entry_t entry, const char *plane)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n, in = 0;
+
+	iokl_begin(&r, entry, 2829, 0);
+	if (!iokl_string(&r, plane, sizeof(io_name_t)) || iokl_call(&r, &p, &n) != KERN_SUCCESS || n < 4)
+		return 0;
+	memcpy(&in, p, 4);
+	return in != 0;
+}
+
+kern_return_t
+IORegistryEntryCreateCFProperties(io_registry_entry_t entry, plist_t *properties, void *allocator,
+                                  IOOptionBits options)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+	kern_return_t kr;
+
+	(void)allocator;
+	(void)options;
+	*properties = NULL;
+	iokl_begin(&r, entry, 2811, 0);
+	kr = iokl_call(&r, &p, &n);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*properties = iokl_reply_plist(&r, 0);
+	return *properties != NULL ? KERN_SUCCESS : kIOReturnNoMemory;
+}
+
+plist_t
+IORegistryEntryCreateCFProperty(io_registry_entry_t entry, const char *key, void *allocator,
+                                IOOptionBits options)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+
+	(void)allocator;
+	(void)options;
+	iokl_begin(&r, entry, 2805, 0);
+	if (key == NULL || !iokl_string(&r, key, sizeof(io_name_t)) || iokl_call(&r, &p, &n) != KERN_SUCCESS)
+		return NULL;
+	/* The value comes wrapped: kreq_object_to_xml writes a whole plist document. */
+	return iokl_reply_plist(&r, 0);
+}

@@ -1,0 +1,119 @@
+/*
+ * IOKit/IOKitLib.h — IOKitLib for user programs of the hosted kernel
+ * (lib/libkexthost/IOKitLib.c): finding services by matching, iterating,
+ * reading the registry, with Apple's names and semantics. It talks to the
+ * kernel through Mach messages to the I/O Kit's ports (the `iokit` MIG
+ * subsystem, <kexthost/kh_mach.h>).
+ *
+ * One difference from Apple's: Core Foundation does not exist here.
+ * Property values, matching dictionaries and property tables are libplist
+ * objects (plist_t from <plist/plist.h>) where Apple's take CFTypeRef /
+ * CFMutableDictionaryRef; ownership follows Apple's rules (a matching
+ * dictionary passed to IOServiceGetMatchingService(s) is consumed; Create
+ * functions return objects the caller frees with plist_free). The
+ * allocator arguments are accepted and ignored. Input names and paths are
+ * `const char *` (Apple's `const io_name_t`, an array type gcc would insist
+ * be 128 bytes long; any caller of Apple's compiles unchanged).
+ */
+#ifndef _IOKIT_IOKITLIB_H
+#define _IOKIT_IOKITLIB_H
+
+#include <stdint.h>
+#include <plist/plist.h>
+#include <mach/port.h>
+#include <mach/kern_return.h>
+#include <IOKit/IOReturn.h>
+#include <IOKit/IOKitKeys.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef mach_port_t io_object_t;
+typedef io_object_t io_iterator_t;
+typedef io_object_t io_registry_entry_t;
+typedef io_object_t io_service_t;
+typedef io_object_t io_connect_t;
+typedef char io_name_t[128];
+typedef char io_string_t[512];
+typedef uint32_t IOOptionBits;
+typedef struct {
+	unsigned int tv_sec;
+	int tv_nsec;
+} mach_timespec_t;
+
+#define IO_OBJECT_NULL ((io_object_t)0)
+/* The default master (main) port: IOKitLib looks it up. */
+extern const mach_port_t kIOMasterPortDefault;
+extern const mach_port_t kIOMainPortDefault;
+
+enum {
+	kIORegistryIterateRecursively = 0x00000001,
+	kIORegistryIterateParents = 0x00000002,
+};
+
+kern_return_t IOMasterPort(mach_port_t bootstrapPort, mach_port_t *masterPort);
+kern_return_t IOMainPort(mach_port_t bootstrapPort, mach_port_t *mainPort);
+
+/* Objects. */
+kern_return_t IOObjectRelease(io_object_t object);
+kern_return_t IOObjectRetain(io_object_t object);
+kern_return_t IOObjectGetClass(io_object_t object, io_name_t className);
+int IOObjectConformsTo(io_object_t object, const char *className);
+int IOObjectIsEqualTo(io_object_t object, io_object_t anObject);
+uint32_t IOObjectGetKernelRetainCount(io_object_t object);
+/* The superclass's name (malloc'ed; free it), or NULL. Apple's returns a CFStringRef. */
+char *IOObjectCopySuperclassForClass(const char *classname);
+
+/* Iterators. */
+io_object_t IOIteratorNext(io_iterator_t iterator);
+void IOIteratorReset(io_iterator_t iterator);
+int IOIteratorIsValid(io_iterator_t iterator);
+
+/* Matching dictionaries (plist dictionaries; consumed by the Get calls). */
+plist_t IOServiceMatching(const char *name);
+plist_t IOServiceNameMatching(const char *name);
+plist_t IORegistryEntryIDMatching(uint64_t entryID);
+kern_return_t IOServiceGetMatchingServices(mach_port_t masterPort, plist_t matching, io_iterator_t *existing);
+io_service_t IOServiceGetMatchingService(mach_port_t masterPort, plist_t matching);
+
+/* Services. */
+kern_return_t IOServiceGetBusyState(io_service_t service, uint32_t *busyState);
+kern_return_t IOServiceWaitQuiet(io_service_t service, mach_timespec_t *waitTime);
+kern_return_t IOKitGetBusyState(mach_port_t masterPort, uint32_t *busyState);
+kern_return_t IOKitWaitQuiet(mach_port_t masterPort, mach_timespec_t *waitTime);
+
+/* The registry. */
+io_registry_entry_t IORegistryGetRootEntry(mach_port_t masterPort);
+io_registry_entry_t IORegistryEntryFromPath(mach_port_t masterPort, const char *path);
+kern_return_t IORegistryCreateIterator(mach_port_t masterPort, const char *plane, IOOptionBits options,
+                                       io_iterator_t *iterator);
+kern_return_t IORegistryEntryCreateIterator(io_registry_entry_t entry, const char *plane,
+                                            IOOptionBits options, io_iterator_t *iterator);
+kern_return_t IORegistryEntryGetName(io_registry_entry_t entry, io_name_t name);
+kern_return_t IORegistryEntryGetNameInPlane(io_registry_entry_t entry, const char *plane, io_name_t name);
+kern_return_t IORegistryEntryGetLocationInPlane(io_registry_entry_t entry, const char *plane,
+                                                io_name_t location);
+kern_return_t IORegistryEntryGetPath(io_registry_entry_t entry, const char *plane, io_string_t path);
+kern_return_t IORegistryEntryGetRegistryEntryID(io_registry_entry_t entry, uint64_t *entryID);
+int IORegistryEntryInPlane(io_registry_entry_t entry, const char *plane);
+kern_return_t IORegistryEntryGetChildIterator(io_registry_entry_t entry, const char *plane,
+                                              io_iterator_t *iterator);
+kern_return_t IORegistryEntryGetParentIterator(io_registry_entry_t entry, const char *plane,
+                                               io_iterator_t *iterator);
+kern_return_t IORegistryEntryGetChildEntry(io_registry_entry_t entry, const char *plane,
+                                           io_registry_entry_t *child);
+kern_return_t IORegistryEntryGetParentEntry(io_registry_entry_t entry, const char *plane,
+                                            io_registry_entry_t *parent);
+/* All properties as a plist dictionary (*properties; plist_free it). */
+kern_return_t IORegistryEntryCreateCFProperties(io_registry_entry_t entry, plist_t *properties,
+                                                void *allocator, IOOptionBits options);
+/* One property's value (plist_free it), or NULL. */
+plist_t IORegistryEntryCreateCFProperty(io_registry_entry_t entry, const char *key, void *allocator,
+                                        IOOptionBits options);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _IOKIT_IOKITLIB_H */
