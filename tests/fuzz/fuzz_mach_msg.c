@@ -34,9 +34,11 @@ static void
 fuzz_iokit_names(void)
 {
 	mach_port_name_t n;
-	struct ipc_port *root = iokit_make_object_port(OSObj(IORegistryEntry_getRegistryRoot()), IKOT_IOKIT_OBJECT);
+	struct ipc_port *root =
+	        iokit_make_object_port(OSObj(IORegistryEntry_getRegistryRoot()), IKOT_IOKIT_OBJECT);
 
-	(void)ipc_space_copyout_send(fuzz_proc->p_task.t_space, ipc_port_make_send(ipc_master_device_port()), &n);
+	(void)ipc_space_copyout_send(fuzz_proc->p_task.t_space, ipc_port_make_send(ipc_master_device_port()),
+	                             &n);
 	if (root != NULL)
 		(void)ipc_space_copyout_send(fuzz_proc->p_task.t_space, root, &n);
 }
