@@ -28,15 +28,23 @@ struct kmsg_trailer {
 	uint32_t size;
 };
 
+/* The routine a subsystem table has for id, or NULL (outside its range, or a skipped id). */
+static const struct mig_routine *
+mig_subsystem_routine(const struct mig_subsystem *s, mach_msg_id_t id)
+{
+	if (id < s->base || (uint32_t)(id - s->base) >= s->count)
+		return NULL;
+	return s->routines[id - s->base].fn != NULL ? &s->routines[id - s->base] : NULL;
+}
+
 const struct mig_routine *
 mig_lookup(mach_msg_id_t id)
 {
 	for (const struct mig_subsystem *const *s = __start_kh_migsub; s != NULL && s < __stop_kh_migsub;
 	     s++) {
-		if (id >= (*s)->base && (uint32_t)(id - (*s)->base) < (*s)->count) {
-			const struct mig_routine *r = &(*s)->routines[id - (*s)->base];
-			return r->fn != NULL ? r : NULL;
-		}
+		const struct mig_routine *r = mig_subsystem_routine(*s, id);
+		if (r != NULL)
+			return r;
 	}
 	return NULL;
 }
@@ -46,14 +54,22 @@ mig_init(void)
 {
 	int err = 0;
 
-	/* Subsystems must not overlap: an id has one routine. */
+	/*
+	 * Several tables may share a subsystem's id range (the iokit routines
+	 * live in one file per area), but an id has one routine.
+	 */
 	for (const struct mig_subsystem *const *a = __start_kh_migsub; a != NULL && a < __stop_kh_migsub;
 	     a++) {
 		for (const struct mig_subsystem *const *b = a + 1; b < __stop_kh_migsub; b++) {
-			if ((*a)->base < (*b)->base + (mach_msg_id_t)(*b)->count &&
-			    (*b)->base < (*a)->base + (mach_msg_id_t)(*a)->count) {
-				printf("mig: subsystems %s and %s overlap\n", (*a)->name, (*b)->name);
-				err = EEXIST;
+			for (uint32_t i = 0; i < (*a)->count; i++) {
+				const struct mig_routine *ra = &(*a)->routines[i];
+				const struct mig_routine *rb =
+				        mig_subsystem_routine(*b, (*a)->base + (mach_msg_id_t)i);
+				if (ra->fn != NULL && rb != NULL) {
+					printf("mig: %s and %s both handle id %d\n", ra->name, rb->name,
+					       (*a)->base + (int)i);
+					err = EEXIST;
+				}
 			}
 		}
 	}

@@ -3,7 +3,9 @@
  *
  * A subsystem is a range of message ids [base, base + count) and a table
  * of routines; SUBSYSTEM_REGISTER puts it in the "kh_migsub" link section
- * and the Mach trap path finds it by id at boot. A message sent to a
+ * and the Mach trap path finds it by id at boot. Several tables may cover
+ * the same range (one per source file of a big subsystem, with NULL for the
+ * ids another file handles); two routines for one id are a boot error. A message sent to a
  * kernel port runs the routine of its msgh_id on the sender's thread:
  *
  *   request as sent:   header [body, descriptors] NDR arguments...
