@@ -25,6 +25,7 @@
 #include <sys/proc.h>
 #include <sys/kauth.h>
 #include <kern/locks.h>
+#include <kern/thread.h>
 
 __BEGIN_DECLS
 
@@ -138,6 +139,27 @@ unsigned int proc_count(void);
 
 /* Credential construction (kern_credential.c). */
 kauth_cred_t kauth_cred_create_ids(uid_t uid, gid_t gid);
+
+/*
+ * A process as a task_t (XNU's proc_task / get_bsdtask_info): kernel_task for
+ * kernproc, else the address of the process's p_task record. Nothing reads a
+ * user task_t as a struct task; get_bsdtask_info turns it back into its proc
+ * (the caller keeps the proc alive, e.g. the call in progress or a proc_ref).
+ */
+static inline task_t
+proc_task(proc_t p)
+{
+	return p == NULL ? TASK_NULL : p == kernproc ? kernel_task : (task_t)(void *)&p->p_task;
+}
+static inline void *
+get_bsdtask_info(task_t t)
+{
+	if (t == TASK_NULL)
+		return NULL;
+	if (t == kernel_task)
+		return kernproc;
+	return (char *)(void *)t - __builtin_offsetof(struct proc, p_task);
+}
 
 /* Boot / shutdown of the process layer (bsd/kern/kern_proc.c). */
 int proc_init(void);
