@@ -220,9 +220,9 @@ probe_path(char *buf, size_t size)
 	return access(buf, X_OK);
 }
 
-/* Run kh_sysprobe bench in a child; fills null/ioctl (ns). */
+/* Run kh_sysprobe bench in a child; fills null/ioctl/MIG call (ns). */
 static int
-run_probe(const char *probe, const char *sock, int no_shm, int n, double *nul, double *ioc)
+run_probe(const char *probe, const char *sock, int no_shm, int n, double *nul, double *ioc, double *mig)
 {
 	char arg[32], line[128];
 	int pfd[2];
@@ -230,7 +230,7 @@ run_probe(const char *probe, const char *sock, int no_shm, int n, double *nul, d
 	pid_t c;
 	int st;
 
-	*nul = *ioc = 0;
+	*nul = *ioc = *mig = 0;
 	if (pipe(pfd) != 0)
 		return -1;
 	snprintf(arg, sizeof(arg), "%d", n);
@@ -251,6 +251,7 @@ run_probe(const char *probe, const char *sock, int no_shm, int n, double *nul, d
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
 		sscanf(line, "null_ns %lf", nul);
 		sscanf(line, "ioctl_ns %lf", ioc);
+		sscanf(line, "mig_ns %lf", mig);
 	}
 	if (f != NULL)
 		fclose(f);
@@ -262,7 +263,7 @@ void
 bench_syscall(bench_report_fn report)
 {
 	char root[] = "/tmp/kbench-syscall-XXXXXX", path[4200], sock[4200], probe[4200];
-	double nul, ioc, snul, sioc, rs, rm, hg, hi;
+	double nul, ioc, mig, snul, sioc, smig, rs, rm, hg, hi;
 
 	if (probe_path(probe, sizeof(probe)) != 0) {
 		printf("  (skipped: %s not built)\n", probe);
@@ -284,26 +285,29 @@ bench_syscall(bench_report_fn report)
 	rm = raw_shm(N_RAW);
 	hg = host_getpid(200000);
 	hi = host_ioctl(200000);
-	if (run_probe(probe, sock, 0, 20000, &nul, &ioc) == 0) {
+	if (run_probe(probe, sock, 0, 20000, &nul, &ioc, &mig) == 0) {
 		report("syscall.null_call", "ns", nul, "raw shm spin-futex ping-pong", rm);
 		report("syscall.null_call", "ns", nul, "raw SOCK_SEQPACKET ping-pong", rs);
 		report("syscall.null_call", "ns", nul, "host getpid()", hg);
 		report("syscall.ioctl_64B", "ns", ioc, "raw shm spin-futex ping-pong", rm);
 		report("syscall.ioctl_64B", "ns", ioc, "raw SOCK_SEQPACKET ping-pong", rs);
 		report("syscall.ioctl_64B", "ns", ioc, "host ioctl(/dev/null)", hi);
+		report("mach.mig_call", "ns", mig, "the boundary's null call", nul);
+		report("mach.mig_call", "ns", mig, "raw shm spin-futex ping-pong", rm);
 	} else {
 		printf("  (client run failed)\n");
 	}
-	if (run_probe(probe, sock, 1, 2000, &snul, &sioc) == 0) {
+	if (run_probe(probe, sock, 1, 2000, &snul, &sioc, &smig) == 0) {
 		report("syscall.null_call.socket_only", "ns", snul, "raw SOCK_SEQPACKET ping-pong", rs);
 		report("syscall.ioctl_64B.socket_only", "ns", sioc, "raw SOCK_SEQPACKET ping-pong", rs);
+		report("mach.mig_call.socket_only", "ns", smig, "raw SOCK_SEQPACKET ping-pong", rs);
 	}
 
 	/* Everything on one core: the spinners must yield to each other. */
 	pin_all(0);
 	rs = raw_socket(N_RAW / 4);
 	rm = raw_shm(N_RAW / 4);
-	if (run_probe(probe, sock, 0, 5000, &nul, &ioc) == 0) {
+	if (run_probe(probe, sock, 0, 5000, &nul, &ioc, &mig) == 0) {
 		report("syscall.null_call.pinned_cpu0", "ns", nul, "raw shm ping-pong, pinned", rm);
 		report("syscall.null_call.pinned_cpu0", "ns", nul, "raw SOCK_SEQPACKET ping-pong, pinned",
 		       rs);

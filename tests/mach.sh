@@ -17,7 +17,7 @@ chmod 755 "$work"
 root=$work/root
 run() { "$BIN/kexthost" run --root "$root" -- "$@"; }
 
-for c in ports host names errors many; do
+for c in ports host names errors many bigreply; do
 	run "$P" "$c" > "$work/out" 2>&1 || { cat "$work/out"; fail "mach_probe $c"; }
 	grep -q "^ok $c" "$work/out" || { cat "$work/out"; fail "mach_probe $c: no ok line"; }
 done
@@ -27,6 +27,7 @@ grep -q '^	 Darwin Kernel Version' "$work/hi" || { cat "$work/hi"; fail "hostinf
 grep -Eq '^Kernel configured for up to [0-9]+ processors\.$' "$work/hi" || { cat "$work/hi"; fail "hostinfo: processors"; }
 grep -Eq '^Primary memory available: [0-9]+\.[0-9]{2} gigabytes$' "$work/hi" || { cat "$work/hi"; fail "hostinfo: memory"; }
 KEXTHOST_NO_SHM=1 run "$P" ports | grep -q '^ok ports' || fail "ports over the socket only"
+KEXTHOST_NO_SHM=1 run "$P" bigreply | grep -q '^ok bigreply' || fail "a big reply over the socket only"
 
 # Many processes at once, each with its own names.
 cat > "$work/many.sh" << EOF2

@@ -116,8 +116,7 @@ mach_trap_run(proc_t p, const struct khmt_request *rq, const void *msg, uint64_t
 }
 
 int
-mach_trap_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
-                         struct kreq_buf *reply)
+mach_trap_execute(proc_t p, const void *payload, size_t len, struct kreq_buf *reply, bool in_call)
 {
 	struct khmt_request rq;
 	struct khmt_reply rp = {0};
@@ -125,24 +124,39 @@ mach_trap_request_handle(const struct kreq_peer *peer, const void *payload, size
 	uint64_t retval = 0;
 	int err;
 
-	if (peer->proc == NULL)
-		return EPERM; /* only connected processes have tasks */
 	if (len < KHMT_REQUEST_SIZE) {
-		printf("mach_trap: pid %d: message shorter than its header\n", peer->pid);
+		printf("mach_trap: pid %d: message shorter than its header\n", p->p_pid);
 		return KREQ_MALFORMED;
 	}
 	memcpy(&rq, payload, sizeof(rq));
 	if (rq.nargs > KHMT_MAXARGS || rq.msg_len > KHMT_MAX_MSG || len - KHMT_REQUEST_SIZE != rq.msg_len) {
-		printf("mach_trap: pid %d: malformed trap message (trap %u)\n", peer->pid, rq.trap);
+		printf("mach_trap: pid %d: malformed trap message (trap %u)\n", p->p_pid, rq.trap);
 		return KREQ_MALFORMED;
 	}
 	for (unsigned int i = rq.nargs; i < KHMT_MAXARGS; i++)
 		rq.args[i] = 0; /* missing arguments read as 0 */
-	err = proc_call_begin(peer->proc);
+	err = in_call ? (proc_exiting(p) ? EINTR : 0) : proc_call_begin(p);
 	if (err != 0)
 		return err;
-	rp.kr = mach_trap_run(peer->proc, &rq, (const uint8_t *)payload + KHMT_REQUEST_SIZE, &retval, &out);
-	proc_call_end(peer->proc);
+	/*
+	 * The message is copied out of the payload first: in the ring the
+	 * client could rewrite it while the kernel reads it.
+	 */
+	void *msg = NULL;
+	if (rq.msg_len > 0) {
+		msg = kalloc(rq.msg_len);
+		if (msg == NULL) {
+			if (!in_call)
+				proc_call_end(p);
+			return ENOMEM;
+		}
+		memcpy(msg, (const uint8_t *)payload + KHMT_REQUEST_SIZE, rq.msg_len);
+	}
+	rp.kr = mach_trap_run(p, &rq, msg, &retval, &out);
+	if (!in_call)
+		proc_call_end(p);
+	if (msg != NULL)
+		kfree(msg, rq.msg_len);
 	rp.retval = retval;
 	rp.msg_len = out.msg_len;
 	rp.nool = out.nool;
@@ -151,4 +165,13 @@ mach_trap_request_handle(const struct kreq_peer *peer, const void *payload, size
 		err = kreq_buf_append(reply, out.buf, out.len);
 	ipc_kmsg_out_free(&out);
 	return err;
+}
+
+int
+mach_trap_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
+                         struct kreq_buf *reply)
+{
+	if (peer->proc == NULL)
+		return EPERM; /* only connected processes have tasks */
+	return mach_trap_execute(peer->proc, payload, len, reply, false);
 }

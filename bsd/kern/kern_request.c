@@ -124,6 +124,7 @@ static const struct {
         {KHRQ_T_SYSCALL, syscall_request_handle},
         {KHRQ_T_SHM_SETUP, syscall_shm_setup_handle},
         {KHRQ_T_MACH_TRAP, mach_trap_request_handle},
+        {KHRQ_T_PENDING_REPLY, syscall_shm_pending_handle},
         {KHRQ_T_IOREG_DUMP, ioreg_dump_request_handle},
         {KHRQ_T_IODEVICE, iovbus_request_handle},
 };

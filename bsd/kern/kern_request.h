@@ -111,6 +111,11 @@ int syscall_execute(struct proc *p, const void *payload, size_t len, char *dst, 
 /* KHRQ_T_MACH_TRAP (bsd/kern/kern_mach_trap.c). */
 int mach_trap_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
                              struct kreq_buf *reply);
+/* Run one KHRQ_T_MACH_TRAP payload for p (in_call: as syscall_execute). 0, KREQ_MALFORMED or an errno. */
+int mach_trap_execute(struct proc *p, const void *payload, size_t len, struct kreq_buf *reply, bool in_call);
+/* KHRQ_T_PENDING_REPLY: hand over the ring call's reply that did not fit the ring (kern_syscall_shm.c). */
+int syscall_shm_pending_handle(const struct kreq_peer *peer, const void *payload, size_t len,
+                               struct kreq_buf *reply);
 
 /* KHRQ_T_SHM_SETUP and the ring (bsd/kern/kern_syscall_shm.c). */
 int syscall_shm_setup_handle(const struct kreq_peer *peer, const void *payload, size_t len,

@@ -23,6 +23,8 @@
 #include "bsd/sys/syscall_internal.h"
 #include "bsd/kern/kern_request.h"
 
+static void kshm_pending_free(proc_t p);
+
 #define KSHM_SPIN 4000    /* pause rounds before sleeping (a few µs) */
 #define KSHM_CHECK_MS 250 /* sleeping worker re-checks for client death this often */
 
@@ -60,6 +62,8 @@ syscall_shm_setup_handle(const struct kreq_peer *peer, const void *payload, size
 void
 syscall_shm_teardown(proc_t p)
 {
+	if (p != NULL)
+		kshm_pending_free(p);
 	if (p != NULL && p->p_shm != NULL) {
 		khost_shm_unmap(p->p_shm, KHSC_SHM_SIZE);
 		p->p_shm = NULL;
@@ -90,6 +94,64 @@ kshm_wait_request(proc_t p, struct khsc_shm *r, uint32_t seen, uint32_t *seq)
 			return EINTR;
 		spin = KSHM_SPIN / 2; /* woken: spin a little before sleeping again */
 	}
+}
+
+/* kshm_mach_trap's result when the reply waits in p_pending (not an errno). */
+#define KSHM_PENDING (-1)
+
+static void
+kshm_pending_free(proc_t p)
+{
+	if (p->p_pending != NULL)
+		kfree(p->p_pending, p->p_pending_cap);
+	p->p_pending = NULL;
+	p->p_pending_len = p->p_pending_cap = 0;
+}
+
+/*
+ * A Mach trap from the ring. Its reply goes into the ring when it fits;
+ * otherwise the kernel keeps it for KHRQ_T_PENDING_REPLY (the trap has run:
+ * it must not run again over the socket).
+ */
+static int
+kshm_mach_trap(proc_t p, struct khsc_shm *r, uint32_t len, size_t *rlen)
+{
+	struct kreq_buf b = {0};
+	int err = mach_trap_execute(p, r->req, len, &b, true);
+
+	if (err != 0) {
+		kreq_buf_free(&b);
+		return err;
+	}
+	*rlen = b.len;
+	if (b.len <= KHSC_SHM_AREA) {
+		memcpy(r->rep, b.data, b.len);
+		kreq_buf_free(&b);
+		return 0;
+	}
+	kshm_pending_free(p);
+	p->p_pending = b.data; /* ownership moves: the buffer is freed when fetched or at exit */
+	p->p_pending_len = b.len;
+	p->p_pending_cap = b.cap;
+	return KSHM_PENDING;
+}
+
+int
+syscall_shm_pending_handle(const struct kreq_peer *peer, const void *payload, size_t len,
+                           struct kreq_buf *reply)
+{
+	proc_t p = peer->proc;
+	int err;
+
+	if (p == NULL)
+		return EPERM;
+	if (len != 0)
+		return KREQ_MALFORMED;
+	if (p->p_pending == NULL)
+		return ENOENT;
+	err = kreq_buf_append(reply, p->p_pending, p->p_pending_len);
+	kshm_pending_free(p);
+	return err;
 }
 
 int
@@ -131,7 +193,14 @@ syscall_shm_serve(const struct kreq_peer *peer)
 		 * its own data bytes, never a bound the kernel trusts.
 		 */
 		size_t rlen = 0;
-		err = syscall_execute(p, r->req, len, (char *)r->rep, KHSC_SHM_AREA, &rlen, NULL, true);
+		uint32_t type = __atomic_load_n(&r->req_type, __ATOMIC_RELAXED);
+		if (type == KHRQ_T_MACH_TRAP)
+			err = kshm_mach_trap(p, r, len, &rlen);
+		else if (type == 0 || type == KHRQ_T_SYSCALL)
+			err = syscall_execute(p, r->req, len, (char *)r->rep, KHSC_SHM_AREA, &rlen, NULL,
+			                      true);
+		else
+			err = KREQ_MALFORMED;
 		if (err == KREQ_MALFORMED) {
 			printf("kern_request: client pid %d (uid %u): malformed request in shared memory; "
 			       "closing the "
@@ -140,7 +209,11 @@ syscall_shm_serve(const struct kreq_peer *peer)
 			break;
 		}
 		status = (uint32_t)err;
-		r->rep_len = status == 0 ? (uint32_t)rlen : 0;
+		if (err == KSHM_PENDING) {
+			status = KHSC_SHM_PENDING; /* rlen: the size of the reply the client fetches */
+			err = 0;
+		}
+		r->rep_len = status == 0 || status == KHSC_SHM_PENDING ? (uint32_t)rlen : 0;
 		r->rep_status = status;
 		__atomic_store_n(&r->rep_seq, seq, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&r->client_sleeping, __ATOMIC_SEQ_CST))

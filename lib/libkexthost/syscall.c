@@ -117,6 +117,39 @@ kh_kernel_gone(void)
 	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
+/*
+ * Post the request written at r->req (req_len and req_type set) and wait
+ * for the kernel's reply: spin briefly, then sleep on the futex, noticing
+ * a kernel that went away. 0 or ECONNRESET.
+ */
+static int
+kh_ring_post_and_wait(struct khsc_shm *r)
+{
+	uint32_t seq = r->req_seq + 1;
+	unsigned int spin = 0;
+
+	__atomic_store_n(&r->req_seq, seq, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->kern_sleeping, __ATOMIC_SEQ_CST))
+		syscall(SYS_futex, &r->req_seq, FUTEX_WAKE, 1, NULL, NULL, 0);
+	while (__atomic_load_n(&r->rep_seq, __ATOMIC_ACQUIRE) != seq) {
+		if (spin < KH_SPIN) {
+			__builtin_ia32_pause();
+			if (++spin % 64 == 0)
+				sched_yield();
+			continue;
+		}
+		uint32_t cur = __atomic_load_n(&r->rep_seq, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&r->client_sleeping, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&r->rep_seq, __ATOMIC_SEQ_CST) == cur && cur != seq)
+			kh_futex_wait(&r->rep_seq, cur, 500);
+		__atomic_store_n(&r->client_sleeping, 0, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&r->rep_seq, __ATOMIC_ACQUIRE) != seq && kh_kernel_gone())
+			return ECONNRESET;
+		spin = KH_SPIN / 2;
+	}
+	return 0;
+}
+
 /* One call through the ring; EMSGSIZE when it does not fit (the caller uses the socket). */
 static int
 kh_call_ring(const struct khsc_request *req, const struct kh_region *regions, unsigned int nregions,
@@ -124,8 +157,7 @@ kh_call_ring(const struct khsc_request *req, const struct kh_region *regions, un
 {
 	struct khsc_shm *r = kh.ring;
 	size_t plen = KHSC_REQUEST_SIZE + (size_t)nregions * KHSC_REGION_SIZE + in_total, off, rmax;
-	uint32_t seq, len, status;
-	unsigned int spin = 0;
+	uint32_t len, status;
 
 	rmax = KHSC_REPLY_SIZE;
 	for (unsigned int i = 0; i < nregions; i++)
@@ -147,26 +179,9 @@ kh_call_ring(const struct khsc_request *req, const struct kh_region *regions, un
 		}
 	}
 	r->req_len = (uint32_t)plen;
-	seq = r->req_seq + 1;
-	__atomic_store_n(&r->req_seq, seq, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&r->kern_sleeping, __ATOMIC_SEQ_CST))
-		syscall(SYS_futex, &r->req_seq, FUTEX_WAKE, 1, NULL, NULL, 0);
-	while (__atomic_load_n(&r->rep_seq, __ATOMIC_ACQUIRE) != seq) {
-		if (spin < KH_SPIN) {
-			__builtin_ia32_pause();
-			if (++spin % 64 == 0)
-				sched_yield();
-			continue;
-		}
-		uint32_t cur = __atomic_load_n(&r->rep_seq, __ATOMIC_SEQ_CST);
-		__atomic_store_n(&r->client_sleeping, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&r->rep_seq, __ATOMIC_SEQ_CST) == cur && cur != seq)
-			kh_futex_wait(&r->rep_seq, cur, 500);
-		__atomic_store_n(&r->client_sleeping, 0, __ATOMIC_RELAXED);
-		if (__atomic_load_n(&r->rep_seq, __ATOMIC_ACQUIRE) != seq && kh_kernel_gone())
-			return ECONNRESET;
-		spin = KH_SPIN / 2;
-	}
+	r->req_type = KHRQ_T_SYSCALL;
+	if (kh_ring_post_and_wait(r) != 0)
+		return ECONNRESET;
 	len = r->rep_len;
 	status = r->rep_status;
 	if (status != 0) {
@@ -691,6 +706,44 @@ kh_errno_from_darwin(int e)
 	return EIO;
 }
 
+/*
+ * A Mach trap through the ring: the payload is copied in, the reply copied
+ * out (or fetched over the socket when the kernel kept it: too big for the
+ * ring). Called with the lock held. EMSGSIZE when the request does not fit.
+ */
+static int
+kh_request_ring(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
+                uint32_t *status)
+{
+	struct khsc_shm *r = kh.ring;
+	uint32_t st, rlen;
+
+	if (len > KHSC_SHM_AREA)
+		return EMSGSIZE;
+	memcpy(r->req, payload, len);
+	r->req_len = (uint32_t)len;
+	r->req_type = type;
+	if (kh_ring_post_and_wait(r) != 0)
+		return ECONNRESET;
+	st = r->rep_status;
+	rlen = r->rep_len;
+	if (st == KHSC_SHM_PENDING) {
+		kh_ring_divert();
+		return khrq_call(kh.fd, KHRQ_T_PENDING_REPLY, NULL, 0, reply, reply_len, status);
+	}
+	*status = st;
+	if (st != 0)
+		return 0;
+	if (rlen > KHSC_SHM_AREA)
+		return EPROTO;
+	*reply = malloc(rlen ? rlen : 1);
+	if (*reply == NULL)
+		return ENOMEM;
+	memcpy(*reply, r->rep, rlen);
+	*reply_len = rlen;
+	return 0;
+}
+
 int
 kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len, uint32_t *status)
 {
@@ -698,12 +751,18 @@ kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t 
 
 	*reply = NULL;
 	*reply_len = 0;
+	*status = 0;
 	pthread_mutex_lock(&kh.lock);
 	err = kh_connect_locked();
 	if (err == 0) {
-		if (kh.ring != NULL)
-			kh_ring_divert(); /* this message comes on the socket */
-		err = khrq_call(kh.fd, type, payload, len, reply, reply_len, status);
+		err = EMSGSIZE;
+		if (kh.ring != NULL && type == KHRQ_T_MACH_TRAP)
+			err = kh_request_ring(type, payload, len, reply, reply_len, status);
+		if (err == EMSGSIZE) {
+			if (kh.ring != NULL)
+				kh_ring_divert(); /* this message comes on the socket */
+			err = khrq_call(kh.fd, type, payload, len, reply, reply_len, status);
+		}
 	}
 	pthread_mutex_unlock(&kh.lock);
 	return err;

@@ -37,7 +37,8 @@
 
 #define MIG_MAX_PORTS 16
 #define MIG_MAX_OOL 8
-#define MIG_MAX_REPLY_DATA 8192
+#define MIG_MAX_REPLY_DATA \
+	4608 /* a 4096-byte inband struct, 16 scalars and counts; keeps struct mig_reply in a kalloc size class */
 
 struct proc;
 

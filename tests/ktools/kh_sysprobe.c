@@ -13,7 +13,8 @@
  *   hold       connect, print "held <pid>", sleep (the test kills it)
  *   many N     N concurrent clients each make calls
  *   ring       calls use the shared ring; a call too big for it goes by socket and back
- *   bench N    time N null calls and N 64-byte ioctls on /dev/null; prints medians (ns)
+ *   bench N    time N null calls, N 64-byte ioctls on /dev/null and N MIG calls
+ *              (host_page_size on the host port); prints medians (ns)
  *   alive PID  print "alive" or "gone": whether PID is a process in the kernel (kill 0)
  */
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 #include <kexthost/request.h>
 #include <kexthost/kh_syscall.h>
+#include <kexthost/kh_mach.h>
 
 int khrq_connect(const char *path, int *fd);
 const char *khrq_socket_path(void);
@@ -198,13 +200,17 @@ cmp_double(const void *a, const void *b)
 static void
 bench(int n)
 {
-	double nul[7], ioc[7];
+	double nul[7], ioc[7], mig[7];
 	char arg[64];
+	mach_port_t host;
+	uint64_t page;
 	int fd;
 
 	memset(arg, 7, sizeof(arg));
 	kh_getpid(); /* connect and set up the ring outside the timing */
 	fd = kh_open("/dev/null", O_RDWR);
+	host = kh_mach_host_self();
+	(void)kh_mig_get_reply_port();
 	for (int r = 0; r < 7; r++) {
 		uint64_t t0 = now_ns();
 		for (int i = 0; i < n; i++)
@@ -213,12 +219,18 @@ bench(int n)
 		for (int i = 0; i < n; i++)
 			kh_ioctl(fd, BENCH_IOCTL, arg);
 		uint64_t t2 = now_ns();
+		for (int i = 0; i < n; i++)
+			kh_host_page_size(host, &page);
+		uint64_t t3 = now_ns();
 		nul[r] = (double)(t1 - t0) / n;
 		ioc[r] = (double)(t2 - t1) / n;
+		mig[r] = (double)(t3 - t2) / n;
 	}
 	qsort(nul, 7, sizeof(double), cmp_double);
 	qsort(ioc, 7, sizeof(double), cmp_double);
-	printf("null_ns %.1f\nioctl_ns %.1f\nopen_fd %d\nshm %d\n", nul[3], ioc[3], fd, kh_uses_shm());
+	qsort(mig, 7, sizeof(double), cmp_double);
+	printf("null_ns %.1f\nioctl_ns %.1f\nmig_ns %.1f\nopen_fd %d\nshm %d\n", nul[3], ioc[3], mig[3], fd,
+	       kh_uses_shm());
 }
 
 static void

@@ -267,6 +267,36 @@ case_many(void)
 		printf("ok many\n");
 }
 
+/* A reply bigger than the shared ring (20,000 names: 160 KB of arrays) comes whole, once. */
+static void
+case_bigreply(void)
+{
+	mach_port_t task = kh_mach_task_self();
+	enum { N = 20000 };
+	mach_port_name_array_t names = NULL;
+	mach_port_type_array_t types = NULL;
+	mach_msg_type_number_t n = 0, nt = 0;
+	mach_port_name_t name, last = 0;
+	int seen = 0;
+
+	for (int i = 0; i < N; i++) {
+		EXPECT("allocate", kh_mach_port_allocate(task, MACH_PORT_RIGHT_RECEIVE, &name), KERN_SUCCESS);
+		last = name;
+	}
+	EXPECT("mach_port_names", kh_mach_port_names(task, &names, &n, &types, &nt), KERN_SUCCESS);
+	EXPECT("all names", n >= N, 1);
+	for (mach_msg_type_number_t i = 0; i < n; i++)
+		seen += names[i] == last && types[i] == MACH_PORT_TYPE_RECEIVE;
+	EXPECT("the last one listed", seen, 1);
+	kh_vm_deallocate(task, (uint64_t)(uintptr_t)names, n * sizeof(*names));
+	kh_vm_deallocate(task, (uint64_t)(uintptr_t)types, nt * sizeof(*types));
+	/* The next call still works (the ring is in step again). */
+	kernel_version_t v;
+	EXPECT("after", kh_host_kernel_version(kh_mach_host_self(), v), KERN_SUCCESS);
+	if (!failures)
+		printf("ok bigreply %u\n", n);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -282,6 +312,8 @@ main(int argc, char **argv)
 		case_errors();
 	else if (!strcmp(c, "many"))
 		case_many();
+	else if (!strcmp(c, "bigreply"))
+		case_bigreply();
 	else
 		return 64;
 	return failures ? 1 : 0;

@@ -41,7 +41,8 @@
 #define KHRQ_T_SYSCALL 0x100   /* a BSD system call */
 #define KHRQ_T_MACH_TRAP 0x101 /* a Mach trap (<kexthost/mach_trap.h>) */
 
-#define KHRQ_T_SHM_SETUP 0x102 /* set up the shared-memory channel (struct khsc_shm_setup) */
+#define KHRQ_T_SHM_SETUP 0x102     /* set up the shared-memory channel (struct khsc_shm_setup) */
+#define KHRQ_T_PENDING_REPLY 0x103 /* fetch a ring call's reply that did not fit in the ring */
 
 #define KHSC_MAXARGS 8
 #define KHSC_MAXREGIONS 8
@@ -98,9 +99,15 @@ _Static_assert(sizeof(struct khsc_out) == KHSC_OUT_SIZE, "syscall out layout");
  *   kernel: spin, then futex-wait on req_seq; handle; write the reply payload
  *           at rep[], rep_len and rep_status (the header status), then
  *           rep_seq = req_seq; wake the client if client_sleeping.
- * A request that does not fit goes over the socket: the client sets req_len
- * to KHSC_SHM_USE_SOCKET and bumps req_seq, then sends it on the socket as
+ * req_type says what the request payload is: KHRQ_T_SYSCALL (0 means the
+ * same) or KHRQ_T_MACH_TRAP (<kexthost/mach_trap.h>). A request that does
+ * not fit goes over the socket: the client sets req_len to
+ * KHSC_SHM_USE_SOCKET and bumps req_seq, then sends it on the socket as
  * before; the kernel serves that one message there and returns to the ring.
+ * A reply that does not fit the ring (a Mach trap's reply can be large) is
+ * kept by the kernel: rep_status is KHSC_SHM_PENDING and rep_len its size,
+ * and the client fetches it with KHRQ_T_PENDING_REPLY on the socket (after
+ * posting KHSC_SHM_USE_SOCKET), so a call is never run twice.
  * Each side spins briefly (yielding now and then, so two spinners on one
  * core let each other run) before sleeping on the futex.
  */
@@ -108,6 +115,7 @@ _Static_assert(sizeof(struct khsc_out) == KHSC_OUT_SIZE, "syscall out layout");
 #define KHSC_SHM_AREA (132u * 1024u) /* one call's payload: a 128 KiB buffer and its headers */
 #define KHSC_SHM_SIZE (2u * KHSC_SHM_AREA + 4096u)
 #define KHSC_SHM_USE_SOCKET 0xffffffffU
+#define KHSC_SHM_PENDING 0xfffffffeU /* rep_status: fetch the reply with KHRQ_T_PENDING_REPLY */
 
 struct khsc_shm_setup {
 	int32_t fd;    /* the ring's descriptor number in the client */
@@ -127,7 +135,7 @@ struct khsc_shm {
 	uint32_t req_seq; /* futex word: the client bumps it per request */
 	uint32_t req_len;
 	uint32_t client_sleeping;
-	uint32_t reserved1;
+	uint32_t req_type; /* KHRQ_T_SYSCALL (or 0) or KHRQ_T_MACH_TRAP */
 	uint8_t req[KHSC_SHM_AREA];
 	/* written by the kernel */
 	uint32_t rep_seq __attribute__((aligned(64))); /* futex word: set to req_seq when the reply is in */
