@@ -162,6 +162,16 @@ int khost_shm_unmap(void *addr, size_t size);
 int khost_futex_wait_shared(volatile uint32_t *addr, uint32_t expected, uint64_t deadline_ns);
 int khost_futex_wake_shared(volatile uint32_t *addr, int count);
 
+/*
+ * Notification descriptors (host/notifyfd.c): a copy of the eventfd open as
+ * fd in process pid (pidfd_getfd: the same ptrace-level access as
+ * process_vm_readv), for the kernel to signal when it queues a message for
+ * that process. EINVAL when fd is no eventfd. Close with khost_close.
+ */
+int khost_eventfd_from_peer(int pid, int fd, int *out);
+/* Add 1 to an eventfd's counter without blocking (a full counter is already signalled). */
+int khost_eventfd_signal(int fd);
+
 /* ---- threads ---------------------------------------------------------- */
 
 typedef struct khost_thread *khost_thread_t;

@@ -34,6 +34,7 @@
 #include "bsd/sys/syscall_internal.h"
 #include "iokit/Kernel/IOUserRequest.h"
 #include "sdk/User/kexthost/iokit_request.h"
+#include "sdk/User/kexthost/mach_trap.h"
 
 #define KREQ_WORKERS 4         /* workers started at boot */
 #define KREQ_WORKERS_MAX 1100  /* more start on demand, one per busy connection, up to this */
@@ -124,6 +125,7 @@ static const struct {
         {KHRQ_T_SYSCALL, syscall_request_handle},
         {KHRQ_T_SHM_SETUP, syscall_shm_setup_handle},
         {KHRQ_T_MACH_TRAP, mach_trap_request_handle},
+        {KHRQ_T_MACH_NOTIFY_FD, mach_notify_fd_request_handle},
         {KHRQ_T_PENDING_REPLY, syscall_shm_pending_handle},
         {KHRQ_T_IOREG_DUMP, ioreg_dump_request_handle},
         {KHRQ_T_IODEVICE, iovbus_request_handle},

@@ -117,6 +117,10 @@ int mach_trap_execute(struct proc *p, const void *payload, size_t len, struct kr
 int syscall_shm_pending_handle(const struct kreq_peer *peer, const void *payload, size_t len,
                                struct kreq_buf *reply);
 
+/* KHRQ_T_MACH_NOTIFY_FD (bsd/kern/kern_mach_notify.c). */
+int mach_notify_fd_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
+                                  struct kreq_buf *reply);
+
 /* KHRQ_T_SHM_SETUP and the ring (bsd/kern/kern_syscall_shm.c). */
 int syscall_shm_setup_handle(const struct kreq_peer *peer, const void *payload, size_t len,
                              struct kreq_buf *reply);

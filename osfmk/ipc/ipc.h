@@ -7,8 +7,9 @@
  * later I/O Kit objects and connections); a message sent to one of them
  * runs a MIG-style routine at once on the sender's thread and the reply
  * goes straight back (osfmk/ipc/ipc_kmsg.c). Ports a task receives on
- * (mach_reply_port, mach_port_allocate) exist so that reply names and
- * notification ports (I/O Kit part 2) have a receive right to point at.
+ * (mach_reply_port, mach_port_allocate) carry messages the kernel sends
+ * to a task (I/O Kit notifications, async results): each such port has a
+ * queue (ipc_mqueue.c) the task drains with mach_msg(MACH_RCV_MSG).
  *
  * Each client task has a port space (struct ipc_space): a table of names,
  * each holding rights to one port (send with a user-reference count,
@@ -129,6 +130,49 @@ kern_return_t ipc_space_names(struct ipc_space *space, mach_port_name_t **names,
                               uint32_t *count);
 /* Number of names in use. */
 uint32_t ipc_space_count(struct ipc_space *space);
+
+/* ---- message queues (ipc_mqueue.c) ---------------------------------------- */
+
+/*
+ * The most messages one port holds: sends with MACH_SEND_ALWAYS (the
+ * kernel's notifications) pass the port's queue limit
+ * (MACH_PORT_QLIMIT_DEFAULT) but not this one. XNU's is 65534; kexthost
+ * bounds what a task that never receives can make the kernel hold.
+ */
+#define IPC_MQUEUE_QLIMIT_KERNEL 1024
+/* Largest message the kernel queues for a task (header to the end of the data). */
+#define IPC_MQUEUE_MAX_MSG 4096
+/* Port descriptors in one message the kernel queues. */
+#define IPC_MQUEUE_MAX_PORTS 8
+
+/*
+ * Queue a message from the kernel on `dest` (a port a task receives on),
+ * without blocking. msg is `size` bytes: the header, [the body and its port
+ * descriptors], the data; the header's ports and the descriptors' names
+ * are ignored. `reply` (a kernel-held send right, or NULL) becomes the
+ * received msgh_remote_port, ports[i] (kernel-held send rights, NULL
+ * allowed) the i-th port descriptor; every right is consumed, whatever the
+ * result. The receiving task's notification descriptor is signalled.
+ *   MACH_MSG_SUCCESS        queued
+ *   MACH_SEND_INVALID_DEST  dest is dead, or the kernel receives on it
+ *   MACH_SEND_TIMED_OUT     the queue is at its limit (the kernel never
+ *                           waits for room; XNU's zero-timeout answer)
+ *   MACH_SEND_NO_BUFFER     MACH_SEND_ALWAYS, and IPC_MQUEUE_QLIMIT_KERNEL
+ *                           messages are queued; or no memory
+ *   MACH_SEND_MSG_TOO_SMALL / MACH_SEND_TOO_LARGE / MACH_SEND_INVALID_TYPE
+ *                           a malformed message (only port descriptors travel)
+ */
+mach_msg_return_t ipc_kmsg_send_to_port(struct ipc_port *dest, const void *msg, uint32_t size,
+                                        struct ipc_port *reply, struct ipc_port *const *ports,
+                                        unsigned int nports, mach_msg_option_t option);
+/* Messages queued on a port (tests). */
+uint32_t ipc_port_msgcount(struct ipc_port *port);
+/*
+ * The host eventfd (khost_eventfd_*) to signal when a message is queued on
+ * any port the space receives on; the space owns it and closes it when
+ * replaced or destroyed. -1: none.
+ */
+void ipc_space_set_notify_fd(struct ipc_space *space, int fd);
 
 /* ---- the kernel's own ports --------------------------------------------- */
 

@@ -17,6 +17,10 @@ struct ipc_port {
 	uint32_t ip_mscount;           /* send rights ever made */
 	bool ip_nsrequest;             /* a no-senders call is due when srights reaches 0 */
 	struct ipc_space *ip_receiver; /* NULL: the kernel receives */
+	/* Messages queued for a task receiver (ipc_mqueue.c), oldest first. */
+	struct ipc_kmsg *ip_msgs, *ip_msgs_tail;
+	uint32_t ip_msgcount;
+	uint32_t ip_qlimit; /* 0: MACH_PORT_QLIMIT_DEFAULT */
 };
 
 struct ipc_entry {
@@ -34,6 +38,7 @@ struct ipc_space {
 	uint32_t is_free;  /* first free entry, 0 when none */
 	uint32_t is_count; /* names in use */
 	uint32_t *is_hash; /* is_size buckets of entry indices (0 ends) */
+	int is_notify_fd;  /* host eventfd signalled when a message is queued for the space, -1: none */
 };
 
 struct ipc_globals {
@@ -62,5 +67,13 @@ void ipc_port_srights_add(struct ipc_port *port);
  */
 bool ipc_port_srights_drop(struct ipc_port *port, uint32_t *mscount);
 void ipc_port_no_senders(struct ipc_port *port, uint32_t mscount);
+
+/*
+ * The receive right of port is going away (ipc lock held): its queued
+ * messages move to a dead list; ipc_mqueue_reap() frees them (and the
+ * rights they carry) once the caller has dropped the lock.
+ */
+void ipc_mqueue_detach_locked(struct ipc_port *port);
+void ipc_mqueue_reap(void);
 
 #endif /* _OSFMK_IPC_IPC_INTERNAL_H_ */

@@ -6,10 +6,9 @@
  * a MIG call is one request and one reply on the channel (see mig.h for
  * the formats and <kexthost/mach_trap.h> for the wire).
  *
- * Messages between user tasks are not carried: a task's receive rights
- * exist (reply ports, notification ports) but nothing is queued on them
- * yet; a send to such a port gets MACH_SEND_INVALID_DEST, and a receive
- * without a send times out at once (MACH_RCV_TIMED_OUT).
+ * Messages between user tasks are not carried: a send to a port a task
+ * receives on gets MACH_SEND_INVALID_DEST. A receive without a send takes
+ * what the kernel queued on the port (ipc_mqueue.c).
  */
 #include <sys/systm.h>
 #include <sys/errno.h>
@@ -372,11 +371,7 @@ ipc_kmsg_trap(struct proc *p, struct ipc_space *space, const void *msg, uint32_t
 	if (!(option & MACH_SEND_MSG)) {
 		if (!(option & MACH_RCV_MSG))
 			return MACH_MSG_SUCCESS;
-		mach_port_type_t type;
-		if (ipc_space_type(space, rcv_name, &type) != KERN_SUCCESS ||
-		    !(type & MACH_PORT_TYPE_RECEIVE))
-			return MACH_RCV_INVALID_NAME;
-		return MACH_RCV_TIMED_OUT; /* nothing is ever queued for a task yet (see the top) */
+		return ipc_mqueue_receive(space, rcv_name, rcv_size, option, out); /* never waits */
 	}
 	if (send_size < sizeof(h) || (send_size & 3) != 0)
 		return MACH_SEND_MSG_TOO_SMALL;

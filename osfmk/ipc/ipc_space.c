@@ -178,6 +178,7 @@ ipc_space_create(struct ipc_space **out)
 	if (s == NULL)
 		return ENOMEM;
 	memset(s, 0, sizeof(*s));
+	s->is_notify_fd = -1;
 	lck_mtx_lock(ipc.lock);
 	err = ipc_space_grow(s);
 	lck_mtx_unlock(ipc.lock);
@@ -207,6 +208,7 @@ ipc_entry_drop_rights(struct ipc_space *s, uint32_t i, struct ipc_port **rel, ui
 		if (e->ie_bits & MACH_PORT_TYPE_RECEIVE) {
 			port->ip_active = false; /* the receiver is gone: senders see a dead port */
 			port->ip_receiver = NULL;
+			ipc_mqueue_detach_locked(port); /* its messages die with it */
 		}
 		rel[(*nrel)++] = port;
 	}
@@ -231,7 +233,9 @@ ipc_space_destroy(struct ipc_space *s)
 			ipc_port_no_senders(ns[k], nsms[k]);
 		for (uint32_t k = 0; k < nrel; k++)
 			ipc_port_release(rel[k]);
+		ipc_mqueue_reap();
 	}
+	ipc_space_set_notify_fd(s, -1);
 	kfree(s->is_table, s->is_size * sizeof(*s->is_table));
 	kfree(s->is_hash, s->is_size * sizeof(*s->is_hash));
 	kfree(s, sizeof(*s));
@@ -430,6 +434,7 @@ ipc_finish(struct ipc_port *lookup_rel, struct ipc_port **rel, uint32_t nrel, st
 	for (uint32_t k = 0; k < nrel; k++)
 		ipc_port_release(rel[k]);
 	ipc_port_release(lookup_rel);
+	ipc_mqueue_reap();
 }
 
 kern_return_t

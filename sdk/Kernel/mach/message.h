@@ -3,8 +3,8 @@
  * layout): the header, the body with its descriptors, the option bits of
  * mach_msg and its return codes. Shared by kernel and user code: only
  * <stdint.h> types. In the kernel these are the *user* formats the Mach
- * trap path parses (osfmk/ipc/ipc_kmsg.c); kexthost's kernel keeps no
- * message in this form.
+ * trap path parses (osfmk/ipc/ipc_kmsg.c) and the form in which the
+ * kernel queues its own messages for a task (osfmk/ipc/ipc_mqueue.c).
  *
  *   mach_msg_header_t (24 bytes)
  *     0  msgh_bits         remote disposition | local << 8 | COMPLEX
@@ -118,7 +118,9 @@ _Static_assert(sizeof(mach_msg_ool_descriptor_t) == 16, "ool descriptor layout")
 #define MACH_SEND_MSG 0x00000001
 #define MACH_RCV_MSG 0x00000002
 #define MACH_SEND_TIMEOUT 0x00000010
+#define MACH_RCV_LARGE 0x00000004 /* a message too large for the buffer stays queued */
 #define MACH_RCV_TIMEOUT 0x00000100
+#define MACH_SEND_ALWAYS 0x00010000 /* kernel senders: pass the queue limit */
 #define MACH_MSG_TIMEOUT_NONE ((mach_msg_timeout_t)0)
 
 /* mach_msg return codes. */

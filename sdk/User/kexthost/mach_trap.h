@@ -63,6 +63,22 @@ struct khmt_reply {
 	uint32_t reserved;
 };
 
+/*
+ * KHRQ_T_MACH_NOTIFY_FD: the client gives the kernel an eventfd (its fd
+ * number in the client; the kernel takes a copy with pidfd_getfd) that the
+ * kernel signals whenever it queues a message on a port the client
+ * receives on. A receive-only mach_msg never waits in the kernel: the
+ * library polls this descriptor and receives again (docs/BOUNDARY.md).
+ * Request: struct khmt_notify_setup; reply: empty (status 0, or EINVAL
+ * for a descriptor that is no eventfd, EPERM without access to it).
+ */
+#define KHRQ_T_MACH_NOTIFY_FD 0x110
+
+struct khmt_notify_setup {
+	int32_t fd;
+	uint32_t reserved;
+};
+
 #define KHMT_REQUEST_SIZE 80
 #define KHMT_REPLY_SIZE 24
 _Static_assert(sizeof(struct khmt_request) == KHMT_REQUEST_SIZE, "mach trap request layout");
