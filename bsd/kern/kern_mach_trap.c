@@ -75,7 +75,9 @@ mach_trap_run(proc_t p, const struct khmt_request *rq, const void *msg, uint64_t
 		*retval = mach_trap_give_send(p, p->p_task.t_self);
 		return KERN_SUCCESS;
 	case KH_MACH_host_self:
-		*retval = mach_trap_give_send(p, ipc_host_port());
+		/* XNU gives a task running as root host_priv as its host port (set_security_token). */
+		*retval = mach_trap_give_send(p, kauth_cred_getuid(p->p_ucred) == 0 ? ipc_host_priv_port()
+		                                                                    : ipc_host_port());
 		return KERN_SUCCESS;
 	}
 	/* The _kernelrpc_ traps name their target task first: only the caller's own. */

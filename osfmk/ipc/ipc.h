@@ -178,6 +178,12 @@ void ipc_space_set_notify_fd(struct ipc_space *space, int fd);
 
 /* The host port (IKOT_HOST) and the I/O Kit master port (IKOT_MASTER_DEVICE). */
 struct ipc_port *ipc_host_port(void);
+/*
+ * The privileged host port (IKOT_HOST_PRIV): what host_self_trap gives a
+ * root task, as XNU makes a uid-0 task's host port host_priv. Routines on
+ * the host port accept it too (XNU's convert_port_to_host takes both).
+ */
+struct ipc_port *ipc_host_priv_port(void);
 struct ipc_port *ipc_master_device_port(void);
 int ipc_init(void);
 

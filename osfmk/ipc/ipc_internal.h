@@ -46,6 +46,7 @@ struct ipc_globals {
 	lck_mtx_t *lock;
 	ipc_kobject_no_senders_t no_senders[IKOT_MAX];
 	struct ipc_port *host, *master;
+	struct ipc_port *host_priv; /* root tasks' host port (IKOT_HOST_PRIV) */
 };
 extern struct ipc_globals ipc;
 

@@ -402,7 +402,8 @@ ipc_kmsg_trap(struct proc *p, struct ipc_space *space, const void *msg, uint32_t
 	} else if (send_size - off < sizeof(NDR_record_t)) {
 		kr = MIG_BAD_ARGUMENTS;
 	} else if (r->kotype != IKOT_NONE && (req.kobject = ipc_port_kobject(req.port, r->kotype)) == NULL &&
-	           ipc_port_kotype(req.port) != r->kotype) {
+	           ipc_port_kotype(req.port) != r->kotype &&
+	           !(r->kotype == IKOT_HOST && ipc_port_kotype(req.port) == IKOT_HOST_PRIV)) {
 		kr = MIG_BAD_ARGUMENTS; /* a port of another kind of object */
 	} else {
 		req.args = (const uint8_t *)msg + off + sizeof(NDR_record_t);

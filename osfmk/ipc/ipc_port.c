@@ -33,6 +33,8 @@ ipc_init(void)
 	err = ipc_port_alloc_kernel(IKOT_HOST, NULL, &ipc.host);
 	if (err == 0)
 		err = ipc_port_alloc_kernel(IKOT_MASTER_DEVICE, NULL, &ipc.master);
+	if (err == 0)
+		err = ipc_port_alloc_kernel(IKOT_HOST_PRIV, NULL, &ipc.host_priv);
 	return err;
 }
 
@@ -40,6 +42,12 @@ struct ipc_port *
 ipc_host_port(void)
 {
 	return ipc.host;
+}
+
+struct ipc_port *
+ipc_host_priv_port(void)
+{
+	return ipc.host_priv;
 }
 
 struct ipc_port *
