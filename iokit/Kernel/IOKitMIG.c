@@ -29,7 +29,7 @@
  *   2834  io_iterator_is_valid                      -                       boolean
  *   2843  io_registry_entry_get_name_in_plane       plane                   name
  *   2854  io_registry_entry_get_location_in_plane   plane                   location
- *   2856  io_service_get_state                      -                       state, busy, busy time
+ *   2856  io_service_get_state                      -                       state, busy, busy time (ns)
  *   2857  io_service_get_matching_services_ool (master) XML (OOL)           result, iterator
  *   2860  io_object_get_superclass       (master)   name                    name
  *   2871  io_registry_entry_get_registry_entry_id   -                       id
@@ -44,6 +44,7 @@
 #include "bsd/kern/kern_request.h"
 #include "osfmk/ipc/mig.h"
 #include "iokit/Kernel/IOMachPort.h"
+#include "iokit/Kernel/IOUserRequest.h"
 
 #define IO_NAME_MAX 128   /* io_name_t */
 #define IO_STRING_MAX 512 /* io_string_t */
@@ -369,7 +370,8 @@ is_io_registry_entry_get_properties(struct mig_request *req, struct mig_reply *r
 		return MIG_BAD_ARGUMENTS;
 	if (e == NULL)
 		return kIOReturnBadArgument;
-	props = IORegistryEntry_dictionaryWithProperties(e);
+	/* Values with no plist form are left out rather than failing the whole table. */
+	props = ioreg_copy_plist_properties(e);
 	if (props == NULL)
 		return kIOReturnNoMemory;
 	kr = iomig_reply_xml(rep, OSObj(props));
@@ -558,7 +560,8 @@ is_io_service_get_state(struct mig_request *req, struct mig_reply *rep)
 		return kIOReturnBadArgument;
 	out.state = IOService_getState(s);
 	out.busy = IOService_getBusyState(s);
-	out.busy_time = IOService_getAccumulatedBusyTime(s);
+	/* getAccumulatedBusyTime counts ms here; the routine answers ns, as XNU's does. */
+	out.busy_time = IOService_getAccumulatedBusyTime(s) * 1000000ull;
 	return mig_reply_data(rep, &out, sizeof(out));
 }
 

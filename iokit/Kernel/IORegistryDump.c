@@ -71,8 +71,8 @@ iodump_plistable(const OSObject *obj, unsigned int depth)
 }
 
 /* The entry's property table, less what has no plist form (retained). */
-static OSDictionary *
-iodump_properties(IORegistryEntry *e)
+OSDictionary *
+ioreg_copy_plist_properties(IORegistryEntry *e)
 {
 	OSDictionary *all = IORegistryEntry_dictionaryWithProperties(e);
 	OSDictionary *out = NULL;
@@ -168,7 +168,7 @@ iodump_entry(struct iodump *d, IORegistryEntry *e, unsigned int level, unsigned 
 		                       IOService_getAccumulatedBusyTime(svc) * 1000000ull, 64);
 	}
 	if (ok && d->wantProps) {
-		ok = (props = iodump_properties(e)) != NULL &&
+		ok = (props = ioreg_copy_plist_properties(e)) != NULL &&
 		     OSDictionary_setObjectCString(ed, KHIO_KEY_PROPERTIES, props);
 	}
 	OSSafeReleaseNULL(chain);

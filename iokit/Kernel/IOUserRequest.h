@@ -12,6 +12,12 @@
 /* KHRQ_T_IOREG_DUMP (IORegistryDump.c). */
 int ioreg_dump_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
                               struct kreq_buf *reply);
+/*
+ * The entry's properties less the values with no property-list form
+ * (retained; NULL when out of memory): what the dump and
+ * io_registry_entry_get_properties (IOKitMIG.c) hand to user space.
+ */
+OSDictionary *ioreg_copy_plist_properties(IORegistryEntry *e);
 /* KHRQ_T_IODEVICE (IOVirtualBusRequest.c). */
 int iovbus_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
                           struct kreq_buf *reply);
