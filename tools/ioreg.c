@@ -1,9 +1,16 @@
 /*
  * ioreg.c — ioreg(8) for the hosted kernel: show the I/O Registry of a
  * booted kernel in Apple's format. It runs as its own user process and
- * reads the registry with one KHRQ_T_IOREG_DUMP request
- * (<kexthost/iokit_request.h>), which returns the subtree as a flat
- * pre-order list; the tree is rebuilt here and drawn as ioreg draws it:
+ * reads the registry through IOKitLib, as Apple's ioreg does: from
+ * IORegistryGetRootEntry down with IORegistryEntryGetChildIterator, and
+ * per entry IORegistryEntryGetNameInPlane / GetLocationInPlane,
+ * IOObjectGetClass, IORegistryEntryGetRegistryEntryID,
+ * IOObjectGetKernelRetainCount, IOServiceGetBusyStateAndTime (services),
+ * IOObjectConformsTo (-c), IORegistryEntryCreateCFProperty (-k),
+ * IORegistryEntryCreateCFProperties (the property blocks) and
+ * IOObjectCopySuperclassForClass (-i). The tree is read first (every
+ * handle released as soon as its subtree is read, so a process holds a few
+ * handles at a time) and then drawn as ioreg draws it:
  *
  *   +-o Root  <class IORegistryEntry, id 0x100000100, retain 9>
  *     +-o kexthost1,1  <class IOPlatformExpertDevice, id 0x100000101, registered, matched, active, busy 0 (1 ms), retain 12>
@@ -32,7 +39,7 @@
 #include <ctype.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
-#include <kexthost/kh_iokit.h>
+#include <IOKit/IOKitLib.h>
 
 #define F_ARCHIVE 0x01
 #define F_BOLD 0x02
@@ -42,6 +49,21 @@
 #define F_TRACE 0x20
 #define F_HEX 0x40
 
+/* ioreg's archive keys (-a); an entry's facts are kept under them. */
+#define K_NAME "IORegistryEntryName"
+#define K_LOCATION "IORegistryEntryLocation"
+#define K_ID "IORegistryEntryID"
+#define K_CLASS "IOObjectClass"
+#define K_INHERITANCE "IOObjectInheritance"
+#define K_RETAIN "IOObjectRetainCount"
+#define K_STATE "IOServiceState"
+#define K_BUSY "IOServiceBusyState"
+#define K_BUSY_TIME "IOServiceBusyTime"
+#define K_CHILDREN "IORegistryEntryChildren"
+
+/* Deepest level read below the root (deeper entries are left out). */
+#define MAX_DEPTH 64
+
 struct options {
 	unsigned int flags;
 	const char *cls, *key, *name, *plane;
@@ -50,7 +72,9 @@ struct options {
 };
 
 struct node {
-	plist_t dict; /* the entry of the reply (borrowed) */
+	plist_t dict;  /* the entry's facts under the archive keys */
+	plist_t props; /* its properties, when shown (-l or a criterion met) */
+	int match;     /* meets every criterion given (-c, -k, -n); 0 when none is */
 	const char *name, *location, *cls;
 	struct node *parent;
 	struct node **kids;
@@ -302,9 +326,9 @@ node_add(struct node *parent, plist_t dict, unsigned int level)
 	n->dict = dict;
 	n->level = level;
 	n->parent = parent;
-	n->name = dict_string(dict, KHIO_KEY_NAME);
-	n->location = dict_string(dict, KHIO_KEY_LOCATION);
-	n->cls = dict_string(dict, KHIO_KEY_CLASS);
+	n->name = dict_string(dict, K_NAME);
+	n->location = dict_string(dict, K_LOCATION);
+	n->cls = dict_string(dict, K_CLASS);
 	if (n->name == NULL)
 		n->name = "<name error>";
 	if (n->cls == NULL)
@@ -321,64 +345,76 @@ node_add(struct node *parent, plist_t dict, unsigned int level)
 	return n;
 }
 
-/* Rebuild the tree from the pre-order list; NULL when the list is empty or malformed. */
-static struct node *
-build_tree(plist_t list)
+static void
+node_free(struct node *n)
 {
-	struct node *stack[KHIO_MAX_DEPTH + 2], *root = NULL;
-	uint32_t n = plist_get_node_type(list) == PLIST_ARRAY ? plist_array_get_size(list) : 0;
-
-	for (uint32_t i = 0; i < n; i++) {
-		plist_t d = plist_array_get_item(list, i);
-		uint64_t level;
-
-		if (plist_get_node_type(d) != PLIST_DICT || !dict_uint(d, KHIO_KEY_ENTRY_DEPTH, &level) ||
-		    level > KHIO_MAX_DEPTH || (level == 0) != (i == 0) ||
-		    (level > 0 && stack[level - 1] == NULL))
-			die("malformed registry dump");
-		stack[level] = node_add(level ? stack[level - 1] : NULL, d, (unsigned int)level);
-		stack[level + 1] = NULL;
-		if (level == 0)
-			root = stack[0];
-	}
-	return root;
+	for (unsigned int i = 0; i < n->nkids; i++)
+		node_free(n->kids[i]);
+	free(n->kids);
+	plist_free(n->dict);
+	plist_free(n->props);
+	free(n);
 }
 
-static int
-conforms(const struct node *n, const char *cls)
-{
-	plist_t chain = plist_dict_get_item(n->dict, KHIO_KEY_INHERITANCE);
+/* Classes already walked up with IOObjectCopySuperclassForClass (-i). */
+struct chain {
+	char *cls;
+	plist_t names; /* base class first, OSObject left out */
+	struct chain *next;
+};
+static struct chain *chains;
 
-	for (uint32_t i = 0; chain != NULL && i < plist_array_get_size(chain); i++) {
-		plist_t c = plist_array_get_item(chain, i);
-		if (plist_get_node_type(c) == PLIST_STRING && strcmp(plist_get_string_ptr(c, NULL), cls) == 0)
-			return 1;
-	}
-	return strcmp(n->cls, cls) == 0;
-}
-
+/* A copy of cls's class chain below OSObject, base first ("IORegistryEntry", ..., cls). */
 static plist_t
-properties_of(const struct node *n)
+class_chain(const char *cls)
 {
-	plist_t p = plist_dict_get_item(n->dict, KHIO_KEY_PROPERTIES);
-	return p != NULL && plist_get_node_type(p) == PLIST_DICT ? p : NULL;
+	char *up[MAX_DEPTH];
+	unsigned int k = 0;
+	struct chain *c;
+
+	for (c = chains; c != NULL; c = c->next) {
+		if (strcmp(c->cls, cls) == 0)
+			return plist_copy(c->names);
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL || (c->cls = strdup(cls)) == NULL)
+		die("can't allocate class chain");
+	up[k++] = strdup(cls);
+	while (k < MAX_DEPTH && up[k - 1] != NULL) {
+		char *super = IOObjectCopySuperclassForClass(up[k - 1]);
+		if (super == NULL || strcmp(super, "OSObject") == 0) {
+			free(super);
+			break;
+		}
+		up[k++] = super;
+	}
+	c->names = plist_new_array();
+	while (k > 0) {
+		k--;
+		if (up[k] != NULL)
+			plist_array_append_item(c->names, plist_new_string(up[k]));
+		free(up[k]);
+	}
+	c->next = chains;
+	chains = c;
+	return plist_copy(c->names);
 }
 
-/* Does the node meet every criterion given (-c, -k, -n)? False when none is given. */
+/* Does the entry meet every criterion given (-c, -k, -n)? False when none is given. */
 static int
-matches(const struct node *n)
+entry_matches(io_registry_entry_t e, const struct node *n)
 {
 	int any = 0;
 
 	if (opt.cls != NULL) {
-		if (!conforms(n, opt.cls))
+		if (!IOObjectConformsTo(e, opt.cls))
 			return 0;
 		any = 1;
 	}
 	if (opt.key != NULL) {
-		plist_t p = properties_of(n);
-		if (p == NULL || plist_dict_get_item(p, opt.key) == NULL)
+		plist_t v = IORegistryEntryCreateCFProperty(e, opt.key, NULL, 0);
+		if (v == NULL)
 			return 0;
+		plist_free(v);
 		any = 1;
 	}
 	if (opt.name != NULL) {
@@ -390,6 +426,73 @@ matches(const struct node *n)
 		return strcmp(full, opt.name) == 0;
 	}
 	return any;
+}
+
+/*
+ * Read entry e (at level below the root) and, while level + 1 < levels, its
+ * children in the plane, each child's handle released once its subtree is
+ * read. Dies with ioreg's messages when a call fails.
+ */
+static struct node *
+fetch(io_registry_entry_t e, struct node *parent, unsigned int level, unsigned int levels)
+{
+	io_name_t name, location, cls;
+	io_iterator_t kids;
+	io_registry_entry_t kid;
+	uint64_t id = 0, state = 0, busyTime = 0;
+	uint32_t busy = 0;
+	plist_t d = plist_new_dict();
+	struct node *n;
+
+	if (d == NULL)
+		die("can't allocate entry");
+	if (IORegistryEntryGetNameInPlane(e, opt.plane, name) != KERN_SUCCESS)
+		die("can't obtain name");
+	plist_dict_set_item(d, K_NAME, plist_new_string(name));
+	if (IORegistryEntryGetLocationInPlane(e, opt.plane, location) == KERN_SUCCESS)
+		plist_dict_set_item(d, K_LOCATION, plist_new_string(location));
+	if (IORegistryEntryGetRegistryEntryID(e, &id) == KERN_SUCCESS)
+		plist_dict_set_item(d, K_ID, plist_new_uint(id));
+	if (IOObjectGetClass(e, cls) != KERN_SUCCESS)
+		die("can't obtain class name");
+	plist_dict_set_item(d, K_CLASS, plist_new_string(cls));
+	if (opt.flags & F_INHERIT)
+		plist_dict_set_item(d, K_INHERITANCE, class_chain(cls));
+	plist_dict_set_item(d, K_RETAIN, plist_new_uint(IOObjectGetKernelRetainCount(e)));
+	if (IOObjectConformsTo(e, "IOService")) {
+		if (IOServiceGetBusyStateAndTime(e, &state, &busy, &busyTime) != KERN_SUCCESS)
+			die("can't obtain state");
+		plist_dict_set_item(d, K_STATE, plist_new_uint(state));
+		plist_dict_set_item(d, K_BUSY, plist_new_uint(busy));
+		plist_dict_set_item(d, K_BUSY_TIME, plist_new_uint(busyTime));
+	}
+	n = node_add(parent, d, level);
+	n->match = entry_matches(e, n);
+	if (((opt.flags & F_PROPS) || n->match) &&
+	    IORegistryEntryCreateCFProperties(e, &n->props, NULL, 0) != KERN_SUCCESS)
+		die("can't obtain properties");
+	if (level + 1 >= levels)
+		return n;
+	if (IORegistryEntryGetChildIterator(e, opt.plane, &kids) != KERN_SUCCESS)
+		die("can't obtain children");
+	while ((kid = IOIteratorNext(kids)) != IO_OBJECT_NULL) {
+		fetch(kid, n, level + 1, levels);
+		IOObjectRelease(kid);
+	}
+	IOObjectRelease(kids);
+	return n;
+}
+
+static plist_t
+properties_of(const struct node *n)
+{
+	return n->props != NULL && plist_get_node_type(n->props) == PLIST_DICT ? n->props : NULL;
+}
+
+static int
+matches(const struct node *n)
+{
+	return n->match;
 }
 
 /* ---- text output ---- */
@@ -410,7 +513,7 @@ indent(int isNode, unsigned int depth, uint64_t bits)
 static void
 show_class(const struct node *n)
 {
-	plist_t chain = plist_dict_get_item(n->dict, KHIO_KEY_INHERITANCE);
+	plist_t chain = plist_dict_get_item(n->dict, K_INHERITANCE);
 	uint32_t cnt = chain != NULL ? plist_array_get_size(chain) : 0;
 
 	if (!(opt.flags & F_INHERIT) || cnt == 0) {
@@ -435,18 +538,19 @@ show_node(const struct node *n, unsigned int depth, uint64_t bits)
 		print("@%s", n->location);
 	print("  <class ");
 	show_class(n);
-	if (dict_uint(n->dict, KHIO_KEY_ID, &id))
+	if (dict_uint(n->dict, K_ID, &id))
 		print(", id 0x%" PRIx64, id);
-	if (dict_uint(n->dict, KHIO_KEY_STATE, &state)) {
-		(void)dict_uint(n->dict, KHIO_KEY_BUSY, &busy);
-		(void)dict_uint(n->dict, KHIO_KEY_BUSY_TIME, &busyTime);
-		print(", %sregistered, %smatched, %sactive", (state & 2) ? "" : "!", (state & 4) ? "" : "!",
-		      (state & 1) ? "in" : "");
+	if (dict_uint(n->dict, K_STATE, &state)) {
+		(void)dict_uint(n->dict, K_BUSY, &busy);
+		(void)dict_uint(n->dict, K_BUSY_TIME, &busyTime);
+		print(", %sregistered, %smatched, %sactive", (state & kIOServiceRegisteredState) ? "" : "!",
+		      (state & kIOServiceMatchedState) ? "" : "!",
+		      (state & kIOServiceInactiveState) ? "in" : "");
 		print(", busy %" PRIu64, busy);
 		if (busyTime != 0)
 			print(" (%" PRIu64 " ms)", busyTime / 1000000);
 	}
-	(void)dict_uint(n->dict, KHIO_KEY_RETAIN, &retain);
+	(void)dict_uint(n->dict, K_RETAIN, &retain);
 	print(", retain %" PRIu64, retain);
 	println(">");
 
@@ -493,10 +597,9 @@ scan_rooted(const struct node *n, unsigned int floor)
 		unsigned int base = 0;
 
 		if (opt.flags & F_TRACE) {
-			const struct node *chain[KHIO_MAX_DEPTH + 1];
+			const struct node *chain[MAX_DEPTH + 1];
 			unsigned int k = 0;
-			for (const struct node *a = n->parent; a != NULL && k <= KHIO_MAX_DEPTH;
-			     a = a->parent)
+			for (const struct node *a = n->parent; a != NULL && k <= MAX_DEPTH; a = a->parent)
 				chain[k++] = a;
 			for (unsigned int i = 0; i < k; i++)
 				show_node(chain[k - 1 - i], i, 2ull << i);
@@ -516,9 +619,8 @@ scan_rooted(const struct node *n, unsigned int floor)
 static plist_t
 archive_node(const struct node *n, unsigned int depth, unsigned int limit)
 {
-	static const char *const synth[] = {KHIO_KEY_NAME,  KHIO_KEY_LOCATION, KHIO_KEY_ID,
-	                                    KHIO_KEY_CLASS, KHIO_KEY_RETAIN,   KHIO_KEY_STATE,
-	                                    KHIO_KEY_BUSY,  KHIO_KEY_BUSY_TIME};
+	static const char *const synth[] = {K_NAME,   K_LOCATION, K_ID,   K_CLASS,
+	                                    K_RETAIN, K_STATE,    K_BUSY, K_BUSY_TIME};
 	plist_t d = NULL, p = properties_of(n);
 
 	if (p != NULL && ((opt.flags & F_PROPS) || matches(n)))
@@ -531,7 +633,7 @@ archive_node(const struct node *n, unsigned int depth, unsigned int limit)
 			plist_dict_set_item(d, synth[i], plist_copy(v));
 	}
 	if (opt.flags & F_INHERIT) {
-		plist_t v = plist_dict_get_item(n->dict, KHIO_KEY_INHERITANCE);
+		plist_t v = plist_dict_get_item(n->dict, K_INHERITANCE);
 		if (v != NULL)
 			plist_dict_set_item(d, "IOObjectInheritance", plist_copy(v));
 	}
@@ -539,7 +641,7 @@ archive_node(const struct node *n, unsigned int depth, unsigned int limit)
 		plist_t kids = plist_new_array();
 		for (unsigned int i = 0; i < n->nkids; i++)
 			plist_array_append_item(kids, archive_node(n->kids[i], depth + 1, limit));
-		plist_dict_set_item(d, KHIO_KEY_CHILDREN, kids);
+		plist_dict_set_item(d, K_CHILDREN, kids);
 	}
 	return d;
 }
@@ -556,7 +658,7 @@ archive_rooted(const struct node *n, unsigned int floor, plist_t out)
 				plist_t up = archive_node(a, 0, 1);
 				plist_t kids = plist_new_array();
 				plist_array_append_item(kids, sub);
-				plist_dict_set_item(up, KHIO_KEY_CHILDREN, kids);
+				plist_dict_set_item(up, K_CHILDREN, kids);
 				sub = up;
 			}
 		}
@@ -617,10 +719,10 @@ int
 main(int argc, char **argv)
 {
 	struct winsize ws;
-	plist_t req, reply = NULL;
-	uint32_t status = 0;
+	io_registry_entry_t rootEntry;
+	io_iterator_t kids;
 	struct node *root;
-	int c, err;
+	int c;
 
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
 		opt.width = ws.ws_col;
@@ -679,30 +781,22 @@ main(int argc, char **argv)
 	if (opt.width != 0 && (linebuf = malloc(opt.width)) == NULL)
 		die("can't allocate buffer");
 
-	req = plist_new_dict();
-	plist_dict_set_item(req, KHIO_KEY_PLANE, plist_new_string(opt.plane));
-	/* Without -r the depth limit applies from the root: fetch no more than is shown. */
-	if (opt.depth != 0 && !(opt.flags & F_ROOTED))
-		plist_dict_set_item(req, KHIO_KEY_DEPTH, plist_new_uint(opt.depth));
-	plist_dict_set_item(req, KHIO_KEY_WANT_PROPS,
-	                    plist_new_bool((opt.flags & F_PROPS) || opt.cls || opt.key || opt.name));
-	err = kh_iokit_call(KHRQ_T_IOREG_DUMP, req, &reply, &status);
-	plist_free(req);
-	if (err == ENOENT)
-		die("can't obtain I/O Kit's root service ($KEXTHOST_SOCKET is not set)");
-	if (err != 0) {
-		fprintf(stderr, "ioreg: error: can't obtain I/O Kit's root service: %s.\n", strerror(err));
-		return 1;
-	}
-	if (status != 0) {
-		if (status == ENOENT)
-			fprintf(stderr, "ioreg: error: no plane named \"%s\".\n", opt.plane);
-		else
-			fprintf(stderr, "ioreg: error: %s.\n", strerror(kh_iokit_errno(status)));
-		return 1;
-	}
-	if ((root = build_tree(reply)) == NULL)
+	rootEntry = IORegistryGetRootEntry(kIOMasterPortDefault);
+	if (rootEntry == IO_OBJECT_NULL) {
+		if (getenv("KEXTHOST_SOCKET") == NULL || *getenv("KEXTHOST_SOCKET") == '\0')
+			die("can't obtain I/O Kit's root service ($KEXTHOST_SOCKET is not set)");
 		die("can't obtain I/O Kit's root service");
+	}
+	/* The registry refuses an iterator over a plane it doesn't have. */
+	if (IORegistryEntryGetChildIterator(rootEntry, opt.plane, &kids) != KERN_SUCCESS) {
+		fprintf(stderr, "ioreg: error: no plane named \"%s\".\n", opt.plane);
+		return 1;
+	}
+	IOObjectRelease(kids);
+	/* Without -r the depth limit applies from the root: read no more than is shown. */
+	root = fetch(rootEntry, NULL, 0,
+	             opt.depth != 0 && !(opt.flags & F_ROOTED) ? opt.depth : MAX_DEPTH + 1);
+	IOObjectRelease(rootEntry);
 
 	if (opt.flags & F_ARCHIVE) {
 		plist_t out;
@@ -720,6 +814,14 @@ main(int argc, char **argv)
 		scan(root, 0, 0, 0, opt.depth);
 	}
 	fflush(stdout);
-	plist_free(reply);
+	node_free(root);
+	while (chains != NULL) {
+		struct chain *ch = chains;
+		chains = ch->next;
+		plist_free(ch->names);
+		free(ch->cls);
+		free(ch);
+	}
+	free(linebuf);
 	return 0;
 }

@@ -515,7 +515,7 @@ main(int argc, char **argv)
 		offline_boot(NULL);
 		transport = offline_transport;
 	} else {
-		transport = kext_socket_transport;
+		transport = kext_mach_transport;
 		if (khrq_socket_path() == NULL) {
 			tool_no_kernel(ENOENT);
 			return EX_OSERR;

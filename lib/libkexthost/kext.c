@@ -155,7 +155,7 @@ kext_request_send(plist_t request, struct kext_reply *out)
 		memset(out, 0, sizeof(*out));
 		return ENOENT;
 	}
-	return kext_request_perform(request, kext_socket_transport, NULL, out);
+	return kext_request_perform(request, kext_mach_transport, NULL, out);
 }
 
 /* ---- output helpers ------------------------------------------------------------ */

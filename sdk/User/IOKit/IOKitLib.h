@@ -79,6 +79,21 @@ io_service_t IOServiceGetMatchingService(mach_port_t masterPort, plist_t matchin
 
 /* Services. */
 kern_return_t IOServiceGetBusyState(io_service_t service, uint32_t *busyState);
+/*
+ * The service's state bits (kIOServiceInactiveState ...), and with
+ * IOServiceGetBusyStateAndTime its busy count and the time it has been busy
+ * so far in ns (NULL pointers skip a value). lib/libkexthost/IOKitLib_registry.c.
+ */
+enum {
+	kIOServiceInactiveState = 0x00000001,
+	kIOServiceRegisteredState = 0x00000002,
+	kIOServiceMatchedState = 0x00000004,
+	kIOServiceFirstPublishState = 0x00000008,
+	kIOServiceFirstMatchState = 0x00000010,
+};
+kern_return_t IOServiceGetState(io_service_t service, uint64_t *state);
+kern_return_t IOServiceGetBusyStateAndTime(io_service_t service, uint64_t *state, uint32_t *busy_state,
+                                           uint64_t *accumulated_busy_time);
 kern_return_t IOServiceWaitQuiet(io_service_t service, mach_timespec_t *waitTime);
 kern_return_t IOKitGetBusyState(mach_port_t masterPort, uint32_t *busyState);
 kern_return_t IOKitWaitQuiet(mach_port_t masterPort, mach_timespec_t *waitTime);

@@ -30,6 +30,8 @@ typedef mach_port_t io_master_t;
 typedef int host_flavor_t;
 typedef integer_t *host_info_t;
 typedef char kernel_version_t[512];
+typedef mach_port_t host_priv_t; /* mach_host_self() of a task running as root */
+typedef uintptr_t vm_offset_t;
 
 /* Traps. */
 mach_port_t kh_mach_task_self(void); /* cached, as mach_task_self_ */
@@ -62,6 +64,17 @@ kern_return_t kh_host_info(host_t host, host_flavor_t flavor, host_info_t info,
 kern_return_t kh_host_kernel_version(host_t host, kernel_version_t version);
 kern_return_t kh_host_page_size(host_t host, uint64_t *size);
 kern_return_t kh_host_get_io_master(host_t host, io_master_t *master);
+
+/*
+ * MIG routine of host_priv (subsystem 400): kext_request (425), what the
+ * kext tools send (lib/libkexthost/kext_mig.c). request_data is a property
+ * list; the response and the log come back out of line (vm_deallocate
+ * them); *op_result is the OSReturn. Loads and unloads need host_priv.
+ */
+kern_return_t kh_kext_request(host_priv_t host_priv, uint32_t user_log_flags, vm_offset_t request_data,
+                              mach_msg_type_number_t request_dataCnt, vm_offset_t *response_data,
+                              mach_msg_type_number_t *response_dataCnt, vm_offset_t *log_data,
+                              mach_msg_type_number_t *log_dataCnt, kern_return_t *op_result);
 
 /* Free out-of-line memory a routine returned (vm_deallocate on Darwin). */
 kern_return_t kh_vm_deallocate(mach_port_t task, uint64_t address, uint64_t size);

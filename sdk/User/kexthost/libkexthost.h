@@ -76,7 +76,14 @@ int kext_request_perform(plist_t request, kext_transport_fn transport, void *ctx
 /* The socket transport: one connection to $KEXTHOST_SOCKET per request. */
 int kext_socket_transport(void *ctx, const void *req, size_t len, void **reply, size_t *reply_len,
                           uint32_t *status);
-/* kext_request_perform over the socket at $KEXTHOST_SOCKET (ENOENT when unset). */
+/*
+ * The Mach transport (lib/libkexthost/kext_mig.c): the kext_request MIG
+ * routine to mach_host_self(), host_priv when the process runs as root.
+ * The reply comes back in the KHRQ_T_KEXT_REQUEST reply layout.
+ */
+int kext_mach_transport(void *ctx, const void *req, size_t len, void **reply, size_t *reply_len,
+                        uint32_t *status);
+/* kext_request_perform over the Mach transport, as the online kext tools send (ENOENT: $KEXTHOST_SOCKET unset). */
 int kext_request_send(plist_t request, struct kext_reply *out);
 /* Decode a KHRQ_T_KEXT_REQUEST reply payload. EPROTO when malformed. */
 int kext_reply_decode(const void *payload, size_t len, uint32_t status, struct kext_reply *out);
