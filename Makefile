@@ -223,3 +223,5 @@ clean:
 	rm -rf $(BUILD)
 # The Mach trap path's user-side test program.
 include mk/mach.mk
+# ioreg and the kext tools over IOKitLib and Mach: their test probe (issue 6, iotools helper).
+include mk/iotools.mk
