@@ -15,6 +15,7 @@
 #include <kern/kalloc.h>
 #include <kern/locks.h>
 #include "iokit/Kernel/IOMachPort.h"
+#include "iokit/Kernel/IOUserClientPrivate.h"
 
 struct iomp_entry {
 	struct iomp_entry *next;
@@ -64,6 +65,8 @@ iomp_no_senders(struct ipc_port *port, uint32_t mscount)
 	if (e == NULL)
 		return;
 	ipc_port_dealloc_kernel(e->port);
+	if (e->kotype == IKOT_IOKIT_CONNECT)
+		iouc_no_more_senders(e->obj); /* the owner is gone: clientDied (IOUserClient.c) */
 	OSObject_release(e->obj);
 	kfree(e, sizeof(*e));
 }

@@ -12,6 +12,7 @@
  * separate recursive arbitration lock so a seize can call the owner's close.
  */
 #include <IOKit/IOLib.h>
+#include <IOKit/IOUserClient.h>
 #include <kern/clock.h>
 #include <kern/debug.h>
 #include <kern/thread.h>
@@ -311,7 +312,7 @@ static IOReturn
 IOService_newUserClientImpl(IOService *self, task_t owningTask, void *securityID, UInt32 type,
                             OSDictionary *properties, IOUserClient **handler)
 {
-	return kIOReturnUnsupported;
+	return IOService_newUserClientDefault(self, owningTask, securityID, type, properties, handler);
 }
 
 static IOReturn

@@ -123,7 +123,7 @@ typedef IOReturn (*IOExternalMethodAction)(OSObject *target, void *reference,
 /*
  * A method table entry. The checks, each skipped when kIOUCVariableStructureSize:
  * scalar inputs == checkScalarInputCount, structure input size (or its
- * descriptor's length) == checkStructureInputSize, scalar output room >=
+ * descriptor's length) == checkStructureInputSize, scalar output room ==
  * checkScalarOutputCount, structure output size (or its descriptor's length)
  * == checkStructureOutputSize. A mismatch: kIOReturnBadArgument.
  */

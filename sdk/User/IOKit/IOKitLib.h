@@ -127,6 +127,35 @@ kern_return_t IORegistryEntryCreateCFProperties(io_registry_entry_t entry, plist
 plist_t IORegistryEntryCreateCFProperty(io_registry_entry_t entry, const char *key, void *allocator,
                                         IOOptionBits options);
 
+/*
+ * Connections (lib/libkexthost/IOKitLib_connect.c): open a service's user
+ * client, call its methods, close it. owningTask is this process's task
+ * (kh_mach_task_self()); the kernel refuses any other. Structures up to
+ * 4096 bytes travel inline; larger ones stay in this process and the
+ * kernel reaches them through a memory descriptor. Up to 16 scalars each
+ * way; *outputCnt and *outputStructCnt give the room on input and what was
+ * returned on output. IOConnectSetCFProperties takes a plist dictionary.
+ */
+#include <stddef.h>
+typedef mach_port_t task_port_t;
+kern_return_t IOServiceOpen(io_service_t service, task_port_t owningTask, uint32_t type,
+                            io_connect_t *connect);
+kern_return_t IOServiceClose(io_connect_t connect);
+kern_return_t IOConnectAddRef(io_connect_t connect);
+kern_return_t IOConnectRelease(io_connect_t connect);
+kern_return_t IOConnectGetService(io_connect_t connect, io_service_t *service);
+kern_return_t IOConnectAddClient(io_connect_t connect, io_connect_t client);
+kern_return_t IOConnectSetCFProperties(io_connect_t connect, plist_t properties);
+kern_return_t IOConnectSetCFProperty(io_connect_t connect, const char *propertyName, plist_t property);
+kern_return_t IOConnectCallMethod(mach_port_t connection, uint32_t selector, const uint64_t *input,
+                                  uint32_t inputCnt, const void *inputStruct, size_t inputStructCnt,
+                                  uint64_t *output, uint32_t *outputCnt, void *outputStruct,
+                                  size_t *outputStructCnt);
+kern_return_t IOConnectCallScalarMethod(mach_port_t connection, uint32_t selector, const uint64_t *input,
+                                        uint32_t inputCnt, uint64_t *output, uint32_t *outputCnt);
+kern_return_t IOConnectCallStructMethod(mach_port_t connection, uint32_t selector, const void *inputStruct,
+                                        size_t inputStructCnt, void *outputStruct, size_t *outputStructCnt);
+
 #ifdef __cplusplus
 }
 #endif
