@@ -1,9 +1,9 @@
 /*
  * kextload — load kexts into the running kernel (kextload(8)): by path or
  * by bundle identifier (-b), with extra dependency candidates (-d) and
- * repositories (-r). Each load is one "Load" kext request over the kernel's
- * socket ($KEXTHOST_SOCKET); the kernel validates, authenticates, resolves,
- * links and starts. Messages and exit statuses are kextload's.
+ * repositories (-r). Each load is one "Load" kext request, sent with the
+ * kext_request Mach routine to the kernel at $KEXTHOST_SOCKET; the kernel
+ * validates, authenticates, resolves, links and starts. Messages and exit statuses are kextload's.
  *
  *   kextload [-h] [-v [0-6]] [-q] [-b bundle_id] ... [-d kext] ... [-r dir] ... [--] [kext] ...
  */

@@ -1,7 +1,9 @@
 /*
  * kext.c — kext requests on the user side: build the request dictionary
  * (XNU's kext_request shape), move it to a kernel through a transport (the
- * socket, or an in-process kernel for the offline tools), decode the reply,
+ * kext_request Mach routine as the online tools send it, kext_mig.c; the
+ * request channel's KHRQ_T_KEXT_REQUEST message; or an in-process kernel
+ * for the offline tools), decode the reply,
  * and print what the kext tools print: kextutil's grouped diagnostics, the
  * kernel's messages as "(kernel) ..." lines, mach_error_string's wording for
  * OSReturn codes.
