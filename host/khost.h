@@ -161,6 +161,20 @@ int khost_shm_map_peer(int pid, int fd, size_t size, void **out);
 int khost_shm_unmap(void *addr, size_t size);
 int khost_futex_wait_shared(volatile uint32_t *addr, uint32_t expected, uint64_t deadline_ns);
 int khost_futex_wake_shared(volatile uint32_t *addr, int count);
+/*
+ * Shareable kernel memory (host/shmmem.c; I/O Kit memory descriptors): a
+ * sealed memfd of `size` bytes (a multiple of the page size), zero-filled,
+ * mapped read-write into the kernel at *addr, aligned to `align` (0 or a
+ * power of two; the page size at least). khost_shm_map_fd maps it
+ * again (another view, KHOST_PROT_* bits); khost_shm_reopen gives a new
+ * descriptor of the same file, read-only if asked (what a client gets);
+ * khost_sock_send_fd sends one message carrying fd (SCM_RIGHTS). Unmap with
+ * khost_shm_unmap, close with khost_close.
+ */
+int khost_shm_create(size_t size, size_t align, int *fd, void **addr);
+int khost_shm_map_fd(int fd, size_t size, uint64_t offset, int prot, void **addr);
+int khost_shm_reopen(int fd, int readonly, int *out);
+int khost_sock_send_fd(int sock, const void *buf, size_t len, int fd);
 
 /*
  * Notification descriptors (host/notifyfd.c): a copy of the eventfd open as

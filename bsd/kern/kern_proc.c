@@ -105,6 +105,24 @@ proc_rele(proc_t p)
 	return 0;
 }
 
+proc_t
+proc_ref(proc_t p, int locked)
+{
+	proc_t r = p;
+
+	if (p == NULL || p == kernproc)
+		return p;
+	if (!locked)
+		lck_mtx_lock(procs.mtx);
+	if (p->p_flag & P_LEXIT)
+		r = NULL; /* exiting: no new references (as proc_find) */
+	else
+		p->p_refcount++;
+	if (!locked)
+		lck_mtx_unlock(procs.mtx);
+	return r;
+}
+
 int
 proc_attach(pid_t pid, uid_t uid, gid_t gid, int conn, proc_t *out)
 {

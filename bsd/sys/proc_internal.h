@@ -124,6 +124,13 @@ int proc_attach(pid_t pid, uid_t uid, gid_t gid, int conn, proc_t *out);
 void proc_exit(proc_t p);
 /* Take / drop a reference (proc_rele is the KPI spelling of the drop). */
 void proc_ref_locked_add(proc_t p);
+/*
+ * XNU's proc_ref: another reference on a process the caller already keeps
+ * alive (a call it serves, a reference of its own); NULL once it is
+ * exiting. locked: the caller holds the process-list lock (never, outside
+ * kern_proc.c). Drop with proc_rele.
+ */
+proc_t proc_ref(proc_t p, int locked);
 /* Make p the current process of the calling thread; returns the previous one (NULL: none). */
 proc_t proc_set_current(proc_t p);
 /*

@@ -84,7 +84,7 @@ IOBufferMemoryDescriptor *IOBufferMemoryDescriptor_withBytes(const void *bytes, 
                                                              IODirection withDirection,
                                                              bool withContiguousMemory);
 
-/* The buffer (kernel address), or the byte at `start` when [start, start+withLength) fits the capacity. */
+/* The buffer (kernel address), or the byte at `start` when [start, start+withLength) is within the length. */
 void *IOBufferMemoryDescriptor_getBytesNoCopy(IOBufferMemoryDescriptor *self);
 void *IOBufferMemoryDescriptor_getBytesNoCopyRange(IOBufferMemoryDescriptor *self, vm_size_t start,
                                                    vm_size_t withLength);

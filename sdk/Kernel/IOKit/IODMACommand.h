@@ -112,8 +112,9 @@ bool IODMACommand_initWithSpecification(IODMACommand *self, IODMACommand_Segment
 IODMACommand *IODMACommand_cloneCommand(IODMACommand *self, void *refCon);
 
 /*
- * Attach a descriptor (retained). autoPrepare: prepare the descriptor and
- * the command over its whole length now. Setting the same descriptor again
+ * Attach a descriptor (retained). autoPrepare: prepare the command over
+ * the descriptor's whole length now (the descriptor's own prepare, the
+ * wiring, stays the driver's job, as in XNU). Setting the same descriptor again
  * is a no-op; replacing one while the command is prepared: kIOReturnBusy.
  * NULL clears (like clearMemoryDescriptor(true)).
  */
