@@ -225,3 +225,5 @@ clean:
 include mk/mach.mk
 # ioreg and the kext tools over IOKitLib and Mach: their test probe (issue 6, iotools helper).
 include mk/iotools.mk
+# User clients: the test probe and the test kext (issue 6, iouc helper).
+include mk/userclient.mk

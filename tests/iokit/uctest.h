@@ -44,7 +44,7 @@ enum {
 enum {
 	UCStatOpens,
 	UCStatCloses,
-	UCStatDieds,
+	UCStatDieds, /* clientDied of a client its owner never closed */
 	UCStatFrees,
 	UCStatSleepsStarted,
 	UCStatSleepsDone,
@@ -67,6 +67,7 @@ struct UCTestUserClient {
 	IOUserClient super;
 	task_t owner;
 	UInt32 type;
+	bool closed;
 };
 
 static IOReturn
@@ -233,6 +234,7 @@ UCTestUserClient_initWithTask(IOUserClient *self, task_t owningTask, void *secur
 static IOReturn
 UCTestUserClient_clientClose(IOUserClient *self)
 {
+	((UCTestUserClient *)self)->closed = true;
 	uct_count(UCStatCloses);
 	return OSSuperCall(UCTestUserClient, clientClose, self);
 }
@@ -240,8 +242,12 @@ UCTestUserClient_clientClose(IOUserClient *self)
 static IOReturn
 UCTestUserClient_clientDied(IOUserClient *self)
 {
-	uct_stat[UCStatSleepsAtDeath] = __atomic_load_n(&uct_stat[UCStatSleepsDone], __ATOMIC_RELAXED);
-	uct_count(UCStatDieds);
+	/* Counted only for an owner that went away without closing. */
+	if (!((UCTestUserClient *)self)->closed) {
+		uct_stat[UCStatSleepsAtDeath] =
+		        __atomic_load_n(&uct_stat[UCStatSleepsDone], __ATOMIC_RELAXED);
+		uct_count(UCStatDieds);
+	}
 	return OSSuperCall(UCTestUserClient, clientDied, self);
 }
 
