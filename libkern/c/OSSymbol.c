@@ -106,7 +106,8 @@ osc_pool_insert(OSSymbol *sym)
 	sym->poolNext = *bucket;
 	*bucket = sym;
 	sym->inPool = 1;
-	if (++osc_pool.count > osc_pool.nbuckets * 2) {
+	/* Atomic: OSSymbol_poolCount reads it without the lock. */
+	if (__atomic_add_fetch(&osc_pool.count, 1, __ATOMIC_RELAXED) > osc_pool.nbuckets * 2) {
 		osc_pool_grow();
 	}
 }
@@ -122,7 +123,7 @@ osc_pool_remove(OSSymbol *sym)
 			*pp = sym->poolNext;
 			sym->poolNext = NULL;
 			sym->inPool = 0;
-			osc_pool.count--;
+			__atomic_sub_fetch(&osc_pool.count, 1, __ATOMIC_RELAXED);
 			return;
 		}
 	}
