@@ -59,7 +59,6 @@ wait_stat() { # wait_stat N VALUE: until counter N >= VALUE (10 s)
 
 "$P" checks > "$W/checks" 2>&1 || { cat "$W/checks"; fail "checks"; }
 grep -q '^ok checks' "$W/checks" || { cat "$W/checks"; fail "checks"; }
-grep '^large' "$W/checks"
 
 [ "$("$P" admin)" = "admin 0x0" ] || fail "admin open as root"
 [ "$(setpriv --reuid=65534 --regid=65534 --clear-groups "$P" admin)" = "admin 0xe00002c1" ] ||
@@ -82,5 +81,4 @@ echo "ok online"
 EOF
 "$BIN/kexthost" run --root "$work/root" -- sh "$work/t.sh" > "$work/out" 2>&1 || { cat "$work/out"; fail "online"; }
 grep -q '^ok online' "$work/out" || { cat "$work/out"; fail "online"; }
-grep '^large' "$work/out" || true
 echo "userclient.sh: ok"

@@ -285,9 +285,8 @@ is_io_connect_set_properties(struct mig_request *req, struct mig_reply *rep)
 
 /*
  * A descriptor over a structure in the caller's memory (kIODirectionOut: the
- * method reads it; kIODirectionIn: it writes it). *md NULL and success for no
- * address, as XNU; without memory-descriptor support a large structure is
- * refused.
+ * method reads it; kIODirectionIn: it writes it); *md NULL for no address, as
+ * XNU. A range the descriptor refuses (zero length, wrapping) is a bad argument.
  */
 static IOReturn
 ioucm_descriptor(struct mig_request *req, uint64_t address, uint64_t size, IOOptionBits direction,
@@ -296,12 +295,8 @@ ioucm_descriptor(struct mig_request *req, uint64_t address, uint64_t size, IOOpt
 	*md = NULL;
 	if (address == 0)
 		return kIOReturnSuccess;
-#if IOUC_LARGE_STRUCTS
 	*md = IOMemoryDescriptor_withAddressRange(address, size, direction, proc_task(req->proc));
 	return *md != NULL ? kIOReturnSuccess : kIOReturnBadArgument;
-#else
-	return kIOReturnBadArgument;
-#endif
 }
 
 static kern_return_t

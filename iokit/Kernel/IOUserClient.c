@@ -136,11 +136,7 @@ IOUserClient_clientMemoryForTypeImpl(IOUserClient *self, UInt32 type, IOOptionBi
 static uint64_t
 iouc_struct_size(IOMemoryDescriptor *md, uint32_t inband)
 {
-#if IOUC_LARGE_STRUCTS
-	if (md != NULL)
-		return IOMemoryDescriptor_getLength(md);
-#endif
-	return inband;
+	return md != NULL ? IOMemoryDescriptor_getLength(md) : inband;
 }
 
 static bool

@@ -14,14 +14,6 @@
 
 #include <IOKit/IOUserClient.h>
 
-/*
- * Structures over 4096 bytes travel as memory descriptors over the caller's
- * memory (IOMemoryDescriptor.c); 0 refuses them with kIOReturnBadArgument.
- */
-#ifndef IOUC_LARGE_STRUCTS
-#define IOUC_LARGE_STRUCTS 0
-#endif
-
 /* Record the task the connect handle was given to (after newUserClient). */
 IOReturn iouc_register_owner(IOUserClient *uc, task_t owner);
 /*

@@ -18,12 +18,7 @@
 #include <IOKit/IOUserClient.h>
 #include <IOKit/IOLib.h>
 
-#ifndef UCTEST_MD
-#define UCTEST_MD 0 /* 1 once IOMemoryDescriptor is implemented: large structures through descriptors */
-#endif
-#if UCTEST_MD
 #include <IOKit/IOMemoryDescriptor.h>
-#endif
 
 enum { kUCTypeNormal = 0, kUCTypeAdmin = 1, kUCTypeRefuse = 2 };
 
@@ -133,7 +128,6 @@ uct_sum(OSObject *target, void *ref, IOExternalMethodArguments *a)
 	uint64_t sum = 0;
 
 	if (a->structureInputDescriptor != NULL) {
-#if UCTEST_MD
 		uint8_t buf[256];
 		IOByteCount len = IOMemoryDescriptor_getLength(a->structureInputDescriptor), off = 0, n;
 
@@ -146,9 +140,6 @@ uct_sum(OSObject *target, void *ref, IOExternalMethodArguments *a)
 				sum += buf[i];
 			off += n;
 		}
-#else
-		return kIOReturnUnsupported;
-#endif
 	} else {
 		for (uint32_t i = 0; i < a->structureInputSize; i++)
 			sum += ((const uint8_t *)a->structureInput)[i];
@@ -161,7 +152,6 @@ static IOReturn
 uct_fill(OSObject *target, void *ref, IOExternalMethodArguments *a)
 {
 	if (a->structureOutputDescriptor != NULL) {
-#if UCTEST_MD
 		uint8_t buf[256];
 		IOByteCount len = IOMemoryDescriptor_getLength(a->structureOutputDescriptor), off = 0, n;
 
@@ -175,9 +165,6 @@ uct_fill(OSObject *target, void *ref, IOExternalMethodArguments *a)
 		}
 		a->structureOutputDescriptorSize = (uint32_t)len;
 		return kIOReturnSuccess;
-#else
-		return kIOReturnUnsupported;
-#endif
 	}
 	for (uint32_t i = 0; i < a->structureOutputSize; i++)
 		((uint8_t *)a->structureOutput)[i] = (uint8_t)((i * 7 + 1) & 0xff);

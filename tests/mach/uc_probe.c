@@ -160,20 +160,28 @@ checks(void)
 	          kIOReturnUnsupported);
 	EXPECT_KR("no function", IOConnectCallScalarMethod(c, kUCNoFunction, NULL, 0, NULL, NULL),
 	          kIOReturnNoCompletion);
-	/* structures above 4096 bytes go by address (memory descriptors) */
-	{
-		kern_return_t kr;
-		nout = 1;
-		kr = IOConnectCallMethod(c, kUCSum, NULL, 0, big, 8192, out, &nout, NULL, NULL);
-		EXPECT("sum 8192", (kr == KERN_SUCCESS && out[0] == 3 * 8192) || kr == kIOReturnBadArgument);
-		nso = 8192;
-		memset(obig, 0, 8192);
-		kr = IOConnectCallStructMethod(c, kUCFill, NULL, 0, obig, &nso);
-		EXPECT("fill 8192",
-		       (kr == KERN_SUCCESS && nso == 8192 && obig[8191] == ((8191 * 7 + 1) & 0xff)) ||
-		               kr == kIOReturnBadArgument);
-		printf("large %s\n", kr == KERN_SUCCESS ? "descriptors" : "refused");
-	}
+	/* structures above 4096 bytes go by address (memory descriptors over this process's memory) */
+	nout = 1;
+	EXPECT_KR("sum 8192", IOConnectCallMethod(c, kUCSum, NULL, 0, big, 8192, out, &nout, NULL, NULL),
+	          KERN_SUCCESS);
+	EXPECT("sum 8192 result", out[0] == 3 * 8192);
+	nso = 8192;
+	memset(obig, 0, 8192);
+	EXPECT_KR("fill 8192", IOConnectCallStructMethod(c, kUCFill, NULL, 0, obig, &nso), KERN_SUCCESS);
+	EXPECT("fill 8192 result",
+	       nso == 8192 && obig[4096] == ((4096 * 7 + 1) & 0xff) && obig[8191] == ((8191 * 7 + 1) & 0xff));
+	nso = 4097;
+	EXPECT_KR("fixed 16 out vs 4097", IOConnectCallStructMethod(c, kUCFixed, s16, 16, obig, &nso),
+	          kIOReturnBadArgument);
+	nout = 1;
+	EXPECT_KR("sum from a bad address",
+	          IOConnectCallMethod(c, kUCSum, NULL, 0, (void *)(uintptr_t)0x1000, 8192, out, &nout, NULL,
+	                              NULL),
+	          kIOReturnVMError);
+	nso = 8192;
+	EXPECT_KR("fill to a bad address",
+	          IOConnectCallStructMethod(c, kUCFill, NULL, 0, (void *)(uintptr_t)0x1000, &nso),
+	          kIOReturnVMError);
 	/* the service behind the connection; properties; a bad handle */
 	EXPECT_KR("get service", IOConnectGetService(c, &back), KERN_SUCCESS);
 	EXPECT("same service", IOObjectIsEqualTo(back, s));
