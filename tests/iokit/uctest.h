@@ -15,6 +15,7 @@
 #ifndef TESTS_IOKIT_UCTEST_H
 #define TESTS_IOKIT_UCTEST_H
 
+#include <string.h>
 #include <IOKit/IOUserClient.h>
 #include <IOKit/IOLib.h>
 
