@@ -307,7 +307,8 @@ kh_simple_call(mach_port_t dest, mach_msg_id_t id, const void *args, size_t args
 	rq.Head.msgh_remote_port = dest;
 	rq.Head.msgh_id = id;
 	rq.NDR = kh_ndr;
-	memcpy(rq.args, args, args_len);
+	if (args_len != 0)
+		memcpy(rq.args, args, args_len);
 	memset(rep, 0, sizeof(*rep));
 	return kh_mig_call(&rq.Head, (mach_msg_size_t)(sizeof(rq.Head) + sizeof(rq.NDR) + args_len),
 	                   &rep->Head, sizeof(*rep));
