@@ -5,11 +5,12 @@
  * bookkeeping that lets the Mach side run clientDied only after the calls
  * a dead owner left running have returned (IOUserClientPrivate.h).
  *
- * Per-client state lives in a small record behind __uc, made on first use
- * (a client may be made by a driver without going through initWithTask):
- * a lock, the number of calls in progress and three flags. `closed` is
- * XNU's flag of the same name: set once by the first of io_service_close
- * and the default clientDied, so clientClose runs once.
+ * Per-client state is one 32-bit word (__ucState), changed with atomic
+ * compare-and-swap so a call costs no lock: the number of calls in progress
+ * and three flags. CLOSED is XNU's `closed`: set once by the first of
+ * io_service_close and the default clientDied, so clientClose runs once.
+ * GONE: the owner's last handle went (no new calls); PENDING: GONE came
+ * while calls ran, and the last of them runs clientDied.
  *
  * Defaults that differ from XNU's, on purpose: clientClose terminates the
  * client (XNU's answers kIOReturnUnsupported, and a driver that forgets to
@@ -18,65 +19,31 @@
  */
 #include <IOKit/IOUserClient.h>
 #include <IOKit/IOLib.h>
-#include <IOKit/IOLocks.h>
-#include <kern/kalloc.h>
 #include <sys/kauth.h>
 #include "bsd/sys/proc_internal.h"
 #include "iokit/Kernel/IOKitCore.h"
 #include "iokit/Kernel/IOUserClientPrivate.h"
 #include <IOKit/IOMemoryDescriptor.h>
 
-struct iouc_state {
-	IOLock *lock;
-	uint32_t calls;   /* calls from the owner in progress */
-	bool closed;      /* clientClose has run (or is running) */
-	bool ownerGone;   /* no more senders: the owner released its handle or exited */
-	bool diedPending; /* ownerGone while calls ran: the last one runs clientDied */
-};
+#define IOUC_CALLS 0x0fffffffu /* calls from the owner in progress */
+#define IOUC_CLOSED 0x10000000u
+#define IOUC_GONE 0x20000000u
+#define IOUC_PENDING 0x40000000u
 
-static uint32_t iouc_dying; /* clients with diedPending set */
+static uint32_t iouc_dying; /* clients with IOUC_PENDING set */
 
-/* The client's state, made on first use; NULL only when memory runs out. */
-static struct iouc_state *
-iouc_state(IOUserClient *uc)
-{
-	struct iouc_state *st = __atomic_load_n((struct iouc_state **)&uc->__uc, __ATOMIC_ACQUIRE),
-	                  *none = NULL;
-
-	if (st != NULL)
-		return st;
-	st = kalloc(sizeof(*st));
-	if (st == NULL)
-		return NULL;
-	memset(st, 0, sizeof(*st));
-	st->lock = IOLockAlloc();
-	if (st->lock == NULL) {
-		kfree(st, sizeof(*st));
-		return NULL;
-	}
-	if (!__atomic_compare_exchange_n((struct iouc_state **)&uc->__uc, &none, st, false, __ATOMIC_ACQ_REL,
-	                                 __ATOMIC_ACQUIRE)) {
-		IOLockFree(st->lock); /* another thread made it first */
-		kfree(st, sizeof(*st));
-		return none;
-	}
-	return st;
-}
-
-/* Set closed if it wasn't; true if this caller set it (and so owns the clientClose). */
+/* Set CLOSED if it wasn't; true if this caller set it (and so owns the clientClose). */
 static bool
 iouc_mark_closed(IOUserClient *uc)
 {
-	struct iouc_state *st = iouc_state(uc);
-	bool won;
+	uint32_t s = __atomic_load_n(&uc->__ucState, __ATOMIC_ACQUIRE);
 
-	if (st == NULL)
-		return true; /* no state to record it in: better a second close than none */
-	IOLockLock(st->lock);
-	won = !st->closed;
-	st->closed = true;
-	IOLockUnlock(st->lock);
-	return won;
+	do {
+		if (s & IOUC_CLOSED)
+			return false;
+	} while (!__atomic_compare_exchange_n(&uc->__ucState, &s, s | IOUC_CLOSED, true, __ATOMIC_ACQ_REL,
+	                                      __ATOMIC_ACQUIRE));
+	return true;
 }
 
 /* ---- default methods ---------------------------------------------------------------- */
@@ -88,7 +55,7 @@ IOUserClient_initWithTaskImpl(IOUserClient *self, task_t owningTask, void *secur
 	if (!IOService_init(self, properties))
 		return false;
 	self->__owningTask = owningTask;
-	return iouc_state(self) != NULL;
+	return true;
 }
 
 static IOReturn
@@ -171,14 +138,8 @@ static void
 IOUserClient_free(OSObject *obj)
 {
 	IOUserClient *self = (IOUserClient *)obj;
-	struct iouc_state *st = self->__uc;
 
 	OSSafeReleaseNULL(self->mappings);
-	if (st != NULL) {
-		IOLockFree(st->lock);
-		kfree(st, sizeof(*st));
-		self->__uc = NULL;
-	}
 	OSSuperCallAs(IOUserClient, OSObject, free, obj);
 }
 
@@ -284,8 +245,6 @@ IOService_newUserClientDefault(IOService *self, task_t owningTask, void *securit
 IOReturn
 iouc_register_owner(IOUserClient *uc, task_t owner)
 {
-	if (iouc_state(uc) == NULL)
-		return kIOReturnNoMemory;
 	__atomic_store_n(&uc->__owningTask, owner, __ATOMIC_RELEASE);
 	return kIOReturnSuccess;
 }
@@ -293,21 +252,19 @@ iouc_register_owner(IOUserClient *uc, task_t owner)
 IOReturn
 iouc_call_enter(IOUserClient *uc)
 {
-	struct iouc_state *st = iouc_state(uc);
-	IOReturn ret = kIOReturnSuccess;
+	uint32_t s = __atomic_load_n(&uc->__ucState, __ATOMIC_ACQUIRE);
 
-	if (st == NULL)
-		return kIOReturnNoMemory;
-	IOLockLock(st->lock);
-	if (st->closed || st->ownerGone)
-		ret = kIOReturnNotOpen;
-	else
-		st->calls++;
-	IOLockUnlock(st->lock);
-	return ret;
+	do {
+		if (s & (IOUC_CLOSED | IOUC_GONE))
+			return kIOReturnNotOpen;
+		if ((s & IOUC_CALLS) == IOUC_CALLS)
+			return kIOReturnBusy;
+	} while (!__atomic_compare_exchange_n(&uc->__ucState, &s, s + 1, true, __ATOMIC_ACQ_REL,
+	                                      __ATOMIC_ACQUIRE));
+	return kIOReturnSuccess;
 }
 
-/* The owner is gone and no call runs: forget the owner, then clientDied (no lock held). */
+/* The owner is gone and no call runs: forget the owner, then clientDied. */
 static void
 iouc_died(IOUserClient *uc)
 {
@@ -318,18 +275,12 @@ iouc_died(IOUserClient *uc)
 void
 iouc_call_exit(IOUserClient *uc)
 {
-	struct iouc_state *st = uc->__uc;
-	bool die = false;
+	uint32_t s = __atomic_sub_fetch(&uc->__ucState, 1, __ATOMIC_ACQ_REL);
 
-	if (st == NULL)
-		return; /* enter made it; can't be missing */
-	IOLockLock(st->lock);
-	if (st->calls > 0 && --st->calls == 0 && st->diedPending) {
-		st->diedPending = false;
-		die = true;
-	}
-	IOLockUnlock(st->lock);
-	if (die) {
+	/* Only the last call out can see no calls with PENDING set; it takes PENDING and runs clientDied. */
+	if ((s & IOUC_CALLS) != 0 || !(s & IOUC_PENDING))
+		return;
+	if (__atomic_fetch_and(&uc->__ucState, ~IOUC_PENDING, __ATOMIC_ACQ_REL) & IOUC_PENDING) {
 		__atomic_sub_fetch(&iouc_dying, 1, __ATOMIC_RELAXED);
 		iouc_died(uc);
 	}
@@ -352,26 +303,22 @@ void
 iouc_no_more_senders(OSObject *obj)
 {
 	IOUserClient *uc = OSDynamicCast(IOUserClient, obj);
-	struct iouc_state *st;
-	bool now = false;
+	uint32_t s, ns;
 
 	if (uc == NULL)
 		return;
-	st = iouc_state(uc);
-	if (st != NULL) {
-		IOLockLock(st->lock);
-		st->ownerGone = true;
-		if (st->calls == 0) {
-			now = true;
-		} else if (!st->diedPending) {
-			st->diedPending = true;
-			__atomic_add_fetch(&iouc_dying, 1, __ATOMIC_RELAXED);
-		}
-		IOLockUnlock(st->lock);
-	} else {
-		now = true;
-	}
-	if (now)
+	s = __atomic_load_n(&uc->__ucState, __ATOMIC_ACQUIRE);
+	do {
+		if (s & IOUC_GONE)
+			return; /* once per client */
+		ns = s | IOUC_GONE;
+		if (s & IOUC_CALLS)
+			ns |= IOUC_PENDING;
+	} while (!__atomic_compare_exchange_n(&uc->__ucState, &s, ns, true, __ATOMIC_ACQ_REL,
+	                                      __ATOMIC_ACQUIRE));
+	if (ns & IOUC_PENDING)
+		__atomic_add_fetch(&iouc_dying, 1, __ATOMIC_RELAXED);
+	else
 		iouc_died(uc);
 }
 

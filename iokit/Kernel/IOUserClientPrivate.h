@@ -19,8 +19,7 @@ IOReturn iouc_register_owner(IOUserClient *uc, task_t owner);
 /*
  * Bracket one call into the client from its owner (io_connect_method and
  * the like). enter fails with kIOReturnNotOpen once the client was closed
- * or its owner has gone, and kIOReturnNoMemory if the client's state can't
- * be made.
+ * or its owner has gone.
  */
 IOReturn iouc_call_enter(IOUserClient *uc);
 void iouc_call_exit(IOUserClient *uc);

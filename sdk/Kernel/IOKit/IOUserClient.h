@@ -147,7 +147,8 @@ struct IOUserClient {
 	 */
 	task_t __owningTask; /* NULL once the owner is gone (after clientDied) */
 	OSSet *mappings;     /* IOMemoryMaps made by IOConnectMapMemory (IOUserClientMemory.c) */
-	void *__uc;          /* private state (IOUserClient.c): lock, calls in progress, closed/died */
+	uint32_t __ucState;  /* private (IOUserClient.c): calls in progress, closed, owner gone */
+	uint32_t __ucSpare;
 	void *__reserved[4];
 };
 
