@@ -92,7 +92,8 @@ iouc_ool(struct iouc_req *r, const void *data, uint32_t size)
 static void
 iouc_put(struct iouc_req *r, const void *v, uint32_t n)
 {
-	memcpy(r->m.body + r->len, v, n);
+	if (n > 0)
+		memcpy(r->m.body + r->len, v, n);
 	r->len += n;
 }
 
