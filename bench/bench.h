@@ -29,6 +29,7 @@ void bench_dev(bench_report_fn report);
 void bench_iokit_wl(bench_report_fn report);
 void bench_iokit_match(bench_report_fn report);
 void bench_iouc(bench_report_fn report);
+void bench_iomem(bench_report_fn report);
 
 /* Host-side helpers from bench/main.c. */
 uint64_t bench_now_ns(void);

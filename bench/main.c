@@ -126,7 +126,7 @@ static const struct area areas[] = {
         {"oskext", bench_oskext},     {"syscall", bench_syscall},
         {"kctl", bench_kctl},         {"dev", bench_dev},
         {"iokit_wl", bench_iokit_wl}, {"iokit_match", bench_iokit_match},
-        {"iouc", bench_iouc},
+        {"iouc", bench_iouc},         {"iomem", bench_iomem},
 };
 
 int

@@ -106,6 +106,35 @@ kreq_buf_free(struct kreq_buf *b)
 		kfree(b->data, b->cap);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	if (b->has_fd)
+		(void)khost_close(b->fd);
+	b->has_fd = false;
+}
+
+/* The reply the calling thread is building for a socket client (descriptors may ride on it). */
+static __thread struct kreq_buf *kreq_fd_target;
+
+struct kreq_buf *
+kreq_reply_set_fd_target(struct kreq_buf *reply)
+{
+	struct kreq_buf *old = kreq_fd_target;
+
+	kreq_fd_target = reply;
+	return old;
+}
+
+int
+kreq_reply_attach_fd(int fd)
+{
+	struct kreq_buf *b = kreq_fd_target;
+
+	if (b == NULL)
+		return ENOTSUP;
+	if (b->has_fd)
+		return EBUSY;
+	b->has_fd = true;
+	b->fd = fd;
+	return 0;
 }
 
 /* ---- dispatch ------------------------------------------------------------- */
@@ -200,8 +229,9 @@ kreq_log_collect(uint64_t mark, size_t max, struct kreq_buf *out)
 
 /* ---- framing -------------------------------------------------------------- */
 
+/* Send one message; sendfd >= 0 rides on its first packet (SCM_RIGHTS). */
 static int
-kreq_send_message(int fd, const struct khrq_header *h, const void *payload)
+kreq_send_message(int fd, const struct khrq_header *h, const void *payload, int sendfd)
 {
 	char *pkt;
 	size_t first, off;
@@ -216,7 +246,10 @@ kreq_send_message(int fd, const struct khrq_header *h, const void *payload)
 	memcpy(pkt, h, KHRQ_HEADER_SIZE);
 	if (first != 0)
 		memcpy(pkt + KHRQ_HEADER_SIZE, payload, first);
-	err = khost_sock_send(fd, pkt, KHRQ_HEADER_SIZE + first);
+	if (sendfd >= 0)
+		err = khost_sock_send_fd(fd, pkt, KHRQ_HEADER_SIZE + first, sendfd);
+	else
+		err = khost_sock_send(fd, pkt, KHRQ_HEADER_SIZE + first);
 	kfree(pkt, KHRQ_MAX_PACKET);
 	for (off = first; err == 0 && off < h->payload_len;) {
 		size_t n = h->payload_len - off;
@@ -355,7 +388,9 @@ kreq_serve(struct kreq_conn *c)
 				       c->peer.pid, c->peer.uid, why, err);
 			break;
 		}
+		(void)kreq_reply_set_fd_target(&reply);
 		kern_request_dispatch(&c->peer, hdr.type, payload, hdr.payload_len, &reply, &status);
+		(void)kreq_reply_set_fd_target(NULL);
 		if (payload != NULL)
 			kfree(payload, hdr.payload_len);
 		if (status == KREQ_MALFORMED) {
@@ -369,7 +404,7 @@ kreq_serve(struct kreq_conn *c)
 		rh.flags = KHRQ_F_REPLY;
 		rh.status = status;
 		rh.payload_len = (uint32_t)reply.len;
-		err = kreq_send_message(c->fd, &rh, reply.data);
+		err = kreq_send_message(c->fd, &rh, reply.data, reply.has_fd ? reply.fd : -1);
 		kreq_buf_free(&reply);
 		if (err != 0) {
 			if (!kreq_is_stopping())

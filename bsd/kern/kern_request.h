@@ -37,12 +37,26 @@ struct kreq_buf {
 	char *data;
 	size_t len;
 	size_t cap;
+	bool has_fd; /* fd travels with the reply (SCM_RIGHTS); kreq_buf_free closes it */
+	int fd;
 };
 
 /* Append n bytes; 0 or ENOMEM (also when the reply would exceed KHRQ_MAX_PAYLOAD). */
 int kreq_buf_append(struct kreq_buf *b, const void *p, size_t n);
-/* Release the buffer's memory and empty it. */
+/* Release the buffer's memory (and its descriptor) and empty it. */
 void kreq_buf_free(struct kreq_buf *b);
+
+/*
+ * A reply that carries a host descriptor (shared memory handed to a client:
+ * IOConnectMapMemory). The socket server marks the reply it is building on
+ * the serving thread (kreq_reply_set_fd_target; tests may too); a handler,
+ * however deep, attaches one descriptor to it. 0: the reply owns fd (sent,
+ * then closed); ENOTSUP: this request did not come on a socket (the ring,
+ * an in-process call); EBUSY: one is attached already. On error the caller
+ * still owns fd.
+ */
+int kreq_reply_attach_fd(int fd);
+struct kreq_buf *kreq_reply_set_fd_target(struct kreq_buf *reply);
 
 /*
  * A handler for one message type. It reads the payload and appends its

@@ -71,26 +71,66 @@ khrq_send_raw(int fd, const void *buf, size_t len)
 	return (size_t)n == len ? 0 : EMSGSIZE;
 }
 
-/* Receive one packet of at most cap bytes; EMSGSIZE when it was larger. */
+/*
+ * Receive one packet of at most cap bytes; EMSGSIZE when it was larger.
+ * rfd non-NULL: a descriptor the packet carries (SCM_RIGHTS) lands there
+ * (-1: none); without rfd the kernel of the host discards any it carries.
+ */
 static int
-recv_packet(int fd, void *buf, size_t cap, size_t *len)
+recv_packet_fd(int fd, void *buf, size_t cap, size_t *len, int *rfd)
 {
 	struct iovec iov = {.iov_base = buf, .iov_len = cap};
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
 	struct msghdr msg;
+	struct cmsghdr *c;
 	ssize_t n;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
+	if (rfd != NULL) {
+		*rfd = -1;
+		msg.msg_control = ctl.b;
+		msg.msg_controllen = sizeof(ctl.b);
+	}
 	do {
-		n = recvmsg(fd, &msg, 0);
+		n = recvmsg(fd, &msg, rfd != NULL ? MSG_CMSG_CLOEXEC : 0);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno;
-	if (msg.msg_flags & MSG_TRUNC)
+	for (c = rfd != NULL ? CMSG_FIRSTHDR(&msg) : NULL; c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(rfd, CMSG_DATA(c), sizeof(int));
+	}
+	if (msg.msg_flags & MSG_TRUNC) {
+		if (rfd != NULL && *rfd >= 0) {
+			close(*rfd);
+			*rfd = -1;
+		}
 		return EMSGSIZE;
+	}
 	*len = (size_t)n;
 	return 0;
+}
+
+static int
+recv_packet(int fd, void *buf, size_t cap, size_t *len)
+{
+	return recv_packet_fd(fd, buf, cap, len, NULL);
+}
+
+/* Close a descriptor a failed exchange received. */
+static void
+khrq_close_fd(int *rfd)
+{
+	if (rfd != NULL && *rfd >= 0) {
+		close(*rfd);
+		*rfd = -1;
+	}
 }
 
 static int
@@ -124,6 +164,13 @@ int
 khrq_call(int fd, uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
           uint32_t *status)
 {
+	return khrq_call_fd(fd, type, payload, len, reply, reply_len, status, NULL);
+}
+
+int
+khrq_call_fd(int fd, uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
+             uint32_t *status, int *rfd)
+{
 	static uint64_t next_id;
 	struct khrq_header h, rh;
 	size_t n, first, off;
@@ -133,6 +180,8 @@ khrq_call(int fd, uint32_t type, const void *payload, size_t len, void **reply, 
 	*reply = NULL;
 	*reply_len = 0;
 	*status = 0;
+	if (rfd != NULL)
+		*rfd = -1;
 	if (len > KHRQ_MAX_PAYLOAD)
 		return EMSGSIZE;
 	memset(&h, 0, sizeof(h));
@@ -151,7 +200,7 @@ khrq_call(int fd, uint32_t type, const void *payload, size_t len, void **reply, 
 	pkt = malloc(KHRQ_MAX_PACKET);
 	if (pkt == NULL)
 		return ENOMEM;
-	err = recv_packet(fd, pkt, KHRQ_MAX_PACKET, &n);
+	err = recv_packet_fd(fd, pkt, KHRQ_MAX_PACKET, &n, rfd);
 	if (err == 0 && n == 0)
 		err = ECONNRESET;
 	else if (err == EMSGSIZE || (err == 0 && n < KHRQ_HEADER_SIZE))
@@ -174,8 +223,10 @@ khrq_call(int fd, uint32_t type, const void *payload, size_t len, void **reply, 
 			memcpy(p, pkt + KHRQ_HEADER_SIZE, first);
 	}
 	free(pkt);
-	if (err != 0)
+	if (err != 0) {
+		khrq_close_fd(rfd);
 		return err;
+	}
 	for (off = first; off < rh.payload_len; off += n) {
 		size_t want = rh.payload_len - off;
 		if (want > KHRQ_MAX_PACKET)
@@ -185,6 +236,7 @@ khrq_call(int fd, uint32_t type, const void *payload, size_t len, void **reply, 
 			err = n == 0 ? ECONNRESET : EPROTO;
 		if (err != 0) {
 			free(p);
+			khrq_close_fd(rfd);
 			return err == EMSGSIZE ? EPROTO : err;
 		}
 	}

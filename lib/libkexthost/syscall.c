@@ -31,6 +31,8 @@
 int khrq_connect(const char *path, int *fd);
 int khrq_call(int fd, uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
               uint32_t *status);
+int khrq_call_fd(int fd, uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
+                 uint32_t *status, int *rfd);
 const char *khrq_socket_path(void);
 
 static struct {
@@ -763,6 +765,28 @@ kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t 
 				kh_ring_divert(); /* this message comes on the socket */
 			err = khrq_call(kh.fd, type, payload, len, reply, reply_len, status);
 		}
+	}
+	pthread_mutex_unlock(&kh.lock);
+	return err;
+}
+
+int
+kh_request_fd(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
+              uint32_t *status, int *fd)
+{
+	int err;
+
+	*reply = NULL;
+	*reply_len = 0;
+	*status = 0;
+	*fd = -1;
+	pthread_mutex_lock(&kh.lock);
+	err = kh_connect_locked();
+	if (err == 0) {
+		/* A descriptor only travels on the socket: never the ring. */
+		if (kh.ring != NULL)
+			kh_ring_divert();
+		err = khrq_call_fd(kh.fd, type, payload, len, reply, reply_len, status, fd);
 	}
 	pthread_mutex_unlock(&kh.lock);
 	return err;

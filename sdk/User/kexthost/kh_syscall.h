@@ -47,6 +47,13 @@ int kh_syscall(uint32_t number, const uint64_t *args, unsigned int nargs, const 
  */
 int kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
                uint32_t *status);
+/*
+ * kh_request over the socket (never the ring) for a reply that may carry a
+ * host file descriptor (SCM_RIGHTS: shared memory the kernel hands out):
+ * *fd gets it, or -1. The caller owns it.
+ */
+int kh_request_fd(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
+                  uint32_t *status, int *fd);
 /* Drop this process's connection (the kernel then closes all its descriptors). */
 void kh_disconnect(void);
 /* Connection state for tests: 1 when connected. */

@@ -36,6 +36,9 @@ int khrq_connect(const char *path, int *fd);
  */
 int khrq_call(int fd, uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
               uint32_t *status);
+/* khrq_call whose reply may carry one descriptor (SCM_RIGHTS): *rfd gets it, or -1. */
+int khrq_call_fd(int fd, uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
+                 uint32_t *status, int *rfd);
 void khrq_close(int fd);
 /* Text for a reply header status (a Darwin errno). */
 const char *khrq_status_string(uint32_t status);
