@@ -227,5 +227,7 @@ include mk/mach.mk
 include mk/iotools.mk
 # User clients: the test probe and the test kext (issue 6, iouc helper).
 include mk/userclient.mk
+# Notifications: the test probe and the test kext (issue 6, ionotify helper).
+include mk/ionotify.mk
 # Memory mapped into a process: the test probe and the test kext (issue 6, iomem helper).
 include mk/iomem.mk

@@ -15,6 +15,7 @@
 #include <kern/kalloc.h>
 #include <kern/locks.h>
 #include "iokit/Kernel/IOMachPort.h"
+#include "iokit/Kernel/IOUserNotification.h"
 #include "iokit/Kernel/IOUserClientPrivate.h"
 
 struct iomp_entry {
@@ -67,6 +68,8 @@ iomp_no_senders(struct ipc_port *port, uint32_t mscount)
 	ipc_port_dealloc_kernel(e->port);
 	if (e->kotype == IKOT_IOKIT_CONNECT)
 		iouc_no_more_senders(e->obj); /* the owner is gone: clientDied (IOUserClient.c) */
+	if (e->kotype == IKOT_IOKIT_OBJECT)
+		iokit_user_notification_no_senders(e->obj); /* a notification handle: end it */
 	OSObject_release(e->obj);
 	kfree(e, sizeof(*e));
 }

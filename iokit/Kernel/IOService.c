@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOUserNotification.h"
 
 static lck_mtx_t *iosvc_mtx;
 static lck_mtx_t *iosvc_arb_mtx;
@@ -518,6 +519,7 @@ IOReturn(IOService_messageClients)(IOService *self, UInt32 type, void *argument,
 		return kIOReturnBadArgument;
 	}
 	IOService_applyToClients(self, iosvc_message_one, &m);
+	iosvc_interest_message(self, gIOGeneralInterest, type, argument, argSize); /* and to the interested */
 	return kIOReturnSuccess;
 }
 

@@ -17,6 +17,7 @@
 #include <IOKit/IOLib.h>
 #include <libkern/libkern.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOUserNotification.h"
 
 /* The victims in phase-1 order (root first), kept with the job. */
 struct ioterm_list {
@@ -55,6 +56,8 @@ ioterm_phase1(IOService *self, IOOptionBits options)
 
 		iosvc_deliver_notification(v, gIOWillTerminateNotification, 0, 0xffffffff);
 		iosvc_deliver_notification(v, gIOTerminatedNotification, 0, 0xffffffff);
+		iosvc_interest_message(v, gIOGeneralInterest, kIOMessageServiceIsTerminated,
+		                       (void *)(uintptr_t)options, 0);
 		for (unsigned int k = 0; kids != NULL && k < OSArray_getCount(kids); k++) {
 			IOService *c = OSDynamicCast(IOService, OSArray_getObject(kids, k));
 

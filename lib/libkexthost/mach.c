@@ -17,6 +17,7 @@
 #include <kexthost/kh_syscall.h>
 #include <kexthost/mach_trap.h>
 #include <kexthost/kh_mach.h>
+#include "lib/libkexthost/mach_internal.h"
 
 static mach_port_t kh_task_self_name;
 static __thread mach_port_t kh_reply_port;
@@ -230,6 +231,10 @@ kh_mach_msg(mach_msg_header_t *msg, mach_msg_option_t option, mach_msg_size_t se
 	size_t rlen = 0;
 	mach_msg_return_t mr;
 
+	/* The kernel never waits in a receive: the library does (mach_notify.c). */
+	if ((option & (MACH_SEND_MSG | MACH_RCV_MSG)) == MACH_RCV_MSG &&
+	    !((option & MACH_RCV_TIMEOUT) && timeout == 0))
+		return kh_mach_msg_wait(msg, option, rcv_size, rcv_name, timeout);
 	if ((option & MACH_SEND_MSG) && send_size > KHMT_MAX_MSG)
 		return MACH_SEND_TOO_LARGE;
 	if ((option & MACH_SEND_MSG) && send_size < sizeof(mach_msg_header_t))

@@ -460,6 +460,20 @@ IONotifier *IOService_addMatchingNotification(const OSSymbol *type, OSDictionary
                                               IOServiceMatchingNotificationHandler handler, void *target,
                                               void *ref, SInt32 priority);
 
+/* An interest handler's call: a message to the service's interested clients (IOServiceInterest.c). */
+typedef IOReturn (*IOServiceInterestHandler)(void *target, void *refCon, UInt32 messageType,
+                                             IOService *provider, void *messageArgument, vm_size_t argSize);
+/*
+ * Interest in self: handler gets every message of messageClients, and
+ * kIOMessageServiceIsTerminated when self is terminated. typeOfInterest:
+ * gIOGeneralInterest (kexthost has no busy or power interests: NULL). The
+ * notifier holds self until IONotifier_remove(), which also waits for
+ * handler calls in flight. NULL on bad arguments.
+ */
+IONotifier *IOService_registerInterest(IOService *self, const OSSymbol *typeOfInterest,
+                                       IOServiceInterestHandler handler, void *target, void *ref);
+#define IOService_registerInterest(s, t, h, tg, r) IOService_registerInterest(IOSvc_(s), t, h, tg, r)
+
 /* Resources: publish key on IOResources (value kOSBooleanTrue by default) and rematch waiters. */
 void IOService_publishResource(const char *key, OSObject *value);
 void IOService_publishResourceSymbol(const OSSymbol *key, OSObject *value);

@@ -277,6 +277,27 @@ void IOUserClient_setAsyncReference64(OSAsyncReference64 asyncRef, mach_port_t w
                                       mach_vm_address_t callback, io_user_reference_t refcon);
 IOReturn IOUserClient_sendAsyncResult64(OSAsyncReference64 reference, IOReturn result,
                                         io_user_reference_t args[], UInt32 numArgs);
+/*
+ * The rest of the async API (IOUserClientAsync.c). reference[0] holds the
+ * wake port and these flags in its low bits. A successful
+ * IOConnectCallAsyncMethod leaves a send right to the wake port in the
+ * reference; releaseAsyncReference64 drops it when the driver is done with
+ * the reference (XNU drivers often never do; the right then lives as long
+ * as the kernel). sendAsyncResult64 sends with MACH_SEND_ALWAYS (up to the
+ * port's kernel limit); with kIOUserNotifyOptionCanDrop it gives up at the
+ * port's queue limit instead (MACH_SEND_TIMED_OUT). releaseNotificationPort
+ * drops the send right registerNotificationPort was given.
+ */
+enum {
+	kIOUCAsync0Flags = 3ULL,
+	kIOUCAsync64Flag = 1ULL,
+	kIOUCAsyncErrorLoggedFlag = 2ULL,
+};
+IOReturn IOUserClient_sendAsyncResult64WithOptions(OSAsyncReference64 reference, IOReturn result,
+                                                   io_user_reference_t args[], UInt32 numArgs,
+                                                   IOOptionBits options);
+IOReturn IOUserClient_releaseAsyncReference64(OSAsyncReference64 reference);
+IOReturn IOUserClient_releaseNotificationPort(mach_port_t port);
 
 /*
  * IOService::newUserClient's default, for a service that overrides it and

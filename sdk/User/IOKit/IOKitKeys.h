@@ -34,4 +34,10 @@
 #define kIOFirstMatchNotification "IOServiceFirstMatch"
 #define kIOTerminatedNotification "IOServiceTerminate"
 
+/* Interest types (IOServiceAddInterestNotification; kexthost delivers kIOGeneralInterest only). */
+#define kIOGeneralInterest "IOGeneralInterest"
+#define kIOBusyInterest "IOBusyInterest"
+#define kIOAppPowerStateInterest "IOAppPowerStateInterest"
+#define kIOPriorityPowerStateInterest "IOPriorityPowerStateInterest"
+
 #endif /* _IOKIT_IOKITKEYS_H */

@@ -197,6 +197,87 @@ kern_return_t IOConnectMapMemory(io_connect_t connect, uint32_t memoryType, task
 kern_return_t IOConnectUnmapMemory(io_connect_t connect, uint32_t memoryType, task_port_t fromTask,
                                    vm_address_t atAddress);
 
+/*
+ * Notifications (lib/libkexthost/IOKitLib_notify.c): matching and interest
+ * notifications, a connection's notification port and async method
+ * results, all delivered as Mach messages to a notification port and run
+ * by IODispatchCalloutFromMessage.
+ *
+ * Apple's run-loop and dispatch-queue plumbing (IONotificationPortGet-
+ * RunLoopSource, IONotificationPortSetDispatchQueue) does not exist here.
+ * Instead IONotificationPortGetFileDescriptor gives a descriptor to poll
+ * (POLLIN: the kernel queued a message for this process — on any of its
+ * ports, so drain each notification port), and the kexthost call
+ * IONotificationPortDispatchPending receives and dispatches what a port
+ * holds. Or receive with mach_msg yourself and pass each message to
+ * IODispatchCalloutFromMessage.
+ *
+ * A matching notification's callback gets an iterator of the new
+ * services: drain it (IOIteratorNext until IO_OBJECT_NULL) in the callback,
+ * and once right after IOServiceAddMatchingNotification, which arms it
+ * (the services already registered are in it then). Release the iterator
+ * (IOObjectRelease) to end the notification; likewise the notification of
+ * IOServiceAddInterestNotification. Rights a message brings (the iterator
+ * reference, the service of an interest message) are released after the
+ * callback returns: retain the service to keep it.
+ */
+#include <mach/message.h>
+#include <IOKit/IOMessage.h>
+#include <IOKit/OSMessageNotification.h>
+
+typedef struct IONotificationPort *IONotificationPortRef;
+typedef void (*IOServiceMatchingCallback)(void *refcon, io_iterator_t iterator);
+/* messageArgument: the argument itself when it fits in 8 bytes, else a pointer to its bytes. */
+typedef void (*IOServiceInterestCallback)(void *refcon, io_service_t service, uint32_t messageType,
+                                          void *messageArgument);
+typedef void (*IOAsyncCallback0)(void *refcon, IOReturn result);
+typedef void (*IOAsyncCallback1)(void *refcon, IOReturn result, void *arg0);
+typedef void (*IOAsyncCallback2)(void *refcon, IOReturn result, void *arg0, void *arg1);
+typedef void (*IOAsyncCallback)(void *refcon, IOReturn result, void **args, uint32_t numArgs);
+
+IONotificationPortRef IONotificationPortCreate(mach_port_t masterPort);
+void IONotificationPortDestroy(IONotificationPortRef notify);
+mach_port_t IONotificationPortGetMachPort(IONotificationPortRef notify);
+/* kexthost: a descriptor that polls readable when a message awaits this process (-1 on failure). */
+int IONotificationPortGetFileDescriptor(IONotificationPortRef notify);
+/*
+ * kexthost: wait up to timeoutMs (0: don't wait) for a message on notify's
+ * port, then dispatch it and every other message already queued there.
+ * Returns how many were dispatched.
+ */
+int IONotificationPortDispatchPending(IONotificationPortRef notify, uint32_t timeoutMs);
+/* Run the callback a notification message names (unused: Apple's CFMachPortRef). */
+void IODispatchCalloutFromMessage(void *unused, mach_msg_header_t *msg, void *reference);
+
+kern_return_t IOServiceAddMatchingNotification(IONotificationPortRef notifyPort, const char *notificationType,
+                                               plist_t matching, IOServiceMatchingCallback callback,
+                                               void *refCon, io_iterator_t *notification);
+kern_return_t IOServiceAddInterestNotification(IONotificationPortRef notifyPort, io_service_t service,
+                                               const char *interestType, IOServiceInterestCallback callback,
+                                               void *refCon, io_object_t *notification);
+
+/*
+ * Async methods: reference[kIOAsyncCalloutFuncIndex] and
+ * [kIOAsyncCalloutRefconIndex] hold the IOAsyncCallback and its refcon
+ * (referenceCnt >= kIOAsyncCalloutCount); the driver's sendAsyncResult64
+ * reaches the callback through wake_port (IONotificationPortGetMachPort).
+ */
+kern_return_t IOConnectSetNotificationPort(io_connect_t connect, uint32_t type, mach_port_t port,
+                                           uintptr_t reference);
+kern_return_t IOConnectCallAsyncMethod(mach_port_t connection, uint32_t selector, mach_port_t wake_port,
+                                       uint64_t *reference, uint32_t referenceCnt, const uint64_t *input,
+                                       uint32_t inputCnt, const void *inputStruct, size_t inputStructCnt,
+                                       uint64_t *output, uint32_t *outputCnt, void *outputStruct,
+                                       size_t *outputStructCnt);
+kern_return_t IOConnectCallAsyncScalarMethod(mach_port_t connection, uint32_t selector, mach_port_t wake_port,
+                                             uint64_t *reference, uint32_t referenceCnt,
+                                             const uint64_t *input, uint32_t inputCnt, uint64_t *output,
+                                             uint32_t *outputCnt);
+kern_return_t IOConnectCallAsyncStructMethod(mach_port_t connection, uint32_t selector, mach_port_t wake_port,
+                                             uint64_t *reference, uint32_t referenceCnt,
+                                             const void *inputStruct, size_t inputStructCnt,
+                                             void *outputStruct, size_t *outputStructCnt);
+
 #ifdef __cplusplus
 }
 #endif

@@ -76,6 +76,15 @@ kern_return_t kh_kext_request(host_priv_t host_priv, uint32_t user_log_flags, vm
                               mach_msg_type_number_t *response_dataCnt, vm_offset_t *log_data,
                               mach_msg_type_number_t *log_dataCnt, kern_return_t *op_result);
 
+/*
+ * The process's "a message arrived" descriptor: an eventfd the kernel
+ * signals whenever it queues a message on one of this task's receive
+ * rights (made and registered on first use; poll it for POLLIN, then
+ * receive with MACH_RCV_TIMEOUT and timeout 0 until MACH_RCV_TIMED_OUT).
+ * A blocking kh_mach_msg receive waits on it. -1 with errno on failure.
+ */
+int kh_mach_notify_fd(void);
+
 /* Free out-of-line memory a routine returned (vm_deallocate on Darwin). */
 kern_return_t kh_vm_deallocate(mach_port_t task, uint64_t address, uint64_t size);
 
