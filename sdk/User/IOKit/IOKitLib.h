@@ -157,47 +157,6 @@ kern_return_t IOConnectCallStructMethod(mach_port_t connection, uint32_t selecto
                                         size_t inputStructCnt, void *outputStruct, size_t *outputStructCnt);
 
 /*
- * Memory (lib/libkexthost/IOKitLib_memory.c): map memory a user client
- * shares (its clientMemoryForType) into this process. intoTask/fromTask is
- * this process's task (kh_mach_task_self()); the kernel refuses any other.
- * With kIOMapAnywhere the library picks the address, else *atAddress (page
- * aligned, and free: kIOReturnNoSpace otherwise); kIOMapReadOnly maps it
- * read-only (the driver may insist). Mapping the same memory again answers
- * the same mapping. The kernel passes the memory as a file descriptor over
- * this process's socket (docs/BOUNDARY.md, "Mapping memory into a
- * process"); only memory the driver made kIOMemoryKernelUserShared can be
- * mapped (kIOReturnNotPermitted otherwise). Unmap with the address the map
- * returned.
- */
-typedef uint64_t mach_vm_address_t;
-typedef uint64_t mach_vm_size_t;
-typedef uintptr_t vm_address_t;
-typedef uintptr_t vm_size_t;
-enum {
-	kIOMapAnywhere = 0x00000001,
-	kIOMapDefaultCache = 0x00000000,
-	kIOMapInhibitCache = 0x00000100,
-	kIOMapWriteThruCache = 0x00000200,
-	kIOMapCopybackCache = 0x00000300,
-	kIOMapWriteCombineCache = 0x00000400,
-	kIOMapUserOptionsMask = 0x00000fff,
-	kIOMapReadOnly = 0x00001000,
-	kIOMapStatic = 0x01000000,
-	kIOMapReference = 0x02000000,
-	kIOMapUnique = 0x04000000,
-};
-kern_return_t IOConnectMapMemory64(io_connect_t connect, uint32_t memoryType, task_port_t intoTask,
-                                   mach_vm_address_t *atAddress, mach_vm_size_t *ofSize,
-                                   IOOptionBits options);
-kern_return_t IOConnectUnmapMemory64(io_connect_t connect, uint32_t memoryType, task_port_t fromTask,
-                                     mach_vm_address_t atAddress);
-/* The older names: the same with the process's pointer-sized types. */
-kern_return_t IOConnectMapMemory(io_connect_t connect, uint32_t memoryType, task_port_t intoTask,
-                                 vm_address_t *atAddress, vm_size_t *ofSize, IOOptionBits options);
-kern_return_t IOConnectUnmapMemory(io_connect_t connect, uint32_t memoryType, task_port_t fromTask,
-                                   vm_address_t atAddress);
-
-/*
  * Notifications (lib/libkexthost/IOKitLib_notify.c): matching and interest
  * notifications, a connection's notification port and async method
  * results, all delivered as Mach messages to a notification port and run
@@ -277,6 +236,47 @@ kern_return_t IOConnectCallAsyncStructMethod(mach_port_t connection, uint32_t se
                                              uint64_t *reference, uint32_t referenceCnt,
                                              const void *inputStruct, size_t inputStructCnt,
                                              void *outputStruct, size_t *outputStructCnt);
+
+/*
+ * Memory (lib/libkexthost/IOKitLib_memory.c): map memory a user client
+ * shares (its clientMemoryForType) into this process. intoTask/fromTask is
+ * this process's task (kh_mach_task_self()); the kernel refuses any other.
+ * With kIOMapAnywhere the library picks the address, else *atAddress (page
+ * aligned, and free: kIOReturnNoSpace otherwise); kIOMapReadOnly maps it
+ * read-only (the driver may insist). Mapping the same memory again answers
+ * the same mapping. The kernel passes the memory as a file descriptor over
+ * this process's socket (docs/BOUNDARY.md, "Mapping memory into a
+ * process"); only memory the driver made kIOMemoryKernelUserShared can be
+ * mapped (kIOReturnNotPermitted otherwise). Unmap with the address the map
+ * returned.
+ */
+typedef uint64_t mach_vm_address_t;
+typedef uint64_t mach_vm_size_t;
+typedef uintptr_t vm_address_t;
+typedef uintptr_t vm_size_t;
+enum {
+	kIOMapAnywhere = 0x00000001,
+	kIOMapDefaultCache = 0x00000000,
+	kIOMapInhibitCache = 0x00000100,
+	kIOMapWriteThruCache = 0x00000200,
+	kIOMapCopybackCache = 0x00000300,
+	kIOMapWriteCombineCache = 0x00000400,
+	kIOMapUserOptionsMask = 0x00000fff,
+	kIOMapReadOnly = 0x00001000,
+	kIOMapStatic = 0x01000000,
+	kIOMapReference = 0x02000000,
+	kIOMapUnique = 0x04000000,
+};
+kern_return_t IOConnectMapMemory64(io_connect_t connect, uint32_t memoryType, task_port_t intoTask,
+                                   mach_vm_address_t *atAddress, mach_vm_size_t *ofSize,
+                                   IOOptionBits options);
+kern_return_t IOConnectUnmapMemory64(io_connect_t connect, uint32_t memoryType, task_port_t fromTask,
+                                     mach_vm_address_t atAddress);
+/* The older names: the same with the process's pointer-sized types. */
+kern_return_t IOConnectMapMemory(io_connect_t connect, uint32_t memoryType, task_port_t intoTask,
+                                 vm_address_t *atAddress, vm_size_t *ofSize, IOOptionBits options);
+kern_return_t IOConnectUnmapMemory(io_connect_t connect, uint32_t memoryType, task_port_t fromTask,
+                                   vm_address_t atAddress);
 
 #ifdef __cplusplus
 }
