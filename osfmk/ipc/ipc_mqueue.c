@@ -201,7 +201,8 @@ ipc_mqueue_detach_locked(struct ipc_port *port)
 	if (port->ip_msgs == NULL)
 		return;
 	port->ip_msgs_tail->ikm_next = mq_dead;
-	mq_dead = port->ip_msgs;
+	/* Atomic: ipc_mqueue_reap peeks without the lock. */
+	__atomic_store_n(&mq_dead, port->ip_msgs, __ATOMIC_RELEASE);
 	port->ip_msgs = port->ip_msgs_tail = NULL;
 	port->ip_msgcount = 0;
 }
@@ -216,7 +217,7 @@ ipc_mqueue_reap(void)
 		return;
 	lck_mtx_lock(ipc.lock);
 	k = mq_dead;
-	mq_dead = NULL;
+	__atomic_store_n(&mq_dead, NULL, __ATOMIC_RELAXED);
 	lck_mtx_unlock(ipc.lock);
 	for (; k != NULL; k = next) {
 		next = k->ikm_next;
