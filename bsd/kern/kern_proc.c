@@ -114,7 +114,7 @@ proc_ref(proc_t p, int locked)
 		return p;
 	if (!locked)
 		lck_mtx_lock(procs.mtx);
-	if (p->p_flag & P_LEXIT)
+	if (__atomic_load_n(&p->p_flag, __ATOMIC_ACQUIRE) & P_LEXIT)
 		r = NULL; /* exiting: no new references (as proc_find) */
 	else
 		p->p_refcount++;
@@ -176,7 +176,8 @@ void
 proc_mark_exiting(proc_t p)
 {
 	proc_lock(p);
-	p->p_flag |= P_LEXIT;
+	/* Atomic: proc_exiting and proc_find/proc_ref read the flag without p_lock. */
+	__atomic_or_fetch(&p->p_flag, P_LEXIT, __ATOMIC_RELEASE);
 	for (int i = 0; i < PROC_MAXINFLIGHT; i++) {
 		if (p->p_threads[i] != NULL)
 			thread_interrupt((thread_t)p->p_threads[i]);
@@ -357,7 +358,7 @@ proc_find(int pid)
 		return NULL;
 	lck_mtx_lock(procs.mtx);
 	for (p = procs.head; p != NULL; p = p->p_next) {
-		if (p->p_pid == pid && !(p->p_flag & P_LEXIT)) {
+		if (p->p_pid == pid && !(__atomic_load_n(&p->p_flag, __ATOMIC_ACQUIRE) & P_LEXIT)) {
 			p->p_refcount++;
 			break;
 		}
