@@ -16,35 +16,54 @@
  *                           driver's state under the same gate
  *
  * The driver publishes its state as properties, updated on the work loop:
- * "InterruptCount", "TimerTicks", "LastInterruptAt" (uptime in ns) and
- * "State" ("Running", then "Stopped"). See them with
+ * "InterruptCount", "TimerTicks", "LastInterruptAt" (uptime in ns),
+ * "State" ("Running", then "Stopped") and "ClientsDied". See them with
  * `ioreg -l -r -c VirtualDeviceDriver`. stop() undoes start() in reverse;
  * free() releases what a failed start left behind.
+ *
+ * The device: 8 registers, a 64 KiB data buffer and a page of counters it
+ * shares with user processes (kIOMemoryKernelUserShared). User processes
+ * reach all three through VirtualDeviceUserClient (VirtualDeviceUserClient.c,
+ * named by the personality's IOUserClientClass); the exercise's user
+ * program is user/vdclient.c.
  */
 #include <mach/kmod.h>
+#include <kern/assert.h>
 #include <kern/clock.h>
-#include <IOKit/IOService.h>
+#include <string.h>
 #include <IOKit/IOLib.h>
-#include <IOKit/IOWorkLoop.h>
-#include <IOKit/IOInterruptEventSource.h>
-#include <IOKit/IOTimerEventSource.h>
-#include <IOKit/IOCommandGate.h>
+#include "VirtualDevice.h"
 
 #define VD_TICK_MS 500
 
-OSDeclareDefaultStructors(VirtualDeviceDriver, IOService);
+void
+VirtualDeviceDriver_publish(VirtualDeviceDriver *self)
+{
+	struct VDSharedCounters *c = self->shared;
+	uint64_t now;
 
-struct VirtualDeviceDriver {
-	IOService super;
-	IOWorkLoop *workLoop;
-	IOInterruptEventSource *intSource;
-	IOTimerEventSource *timer;
-	IOCommandGate *gate;
-	/* State below is touched only with the work loop's gate closed. */
-	uint64_t interruptCount;
-	uint64_t timerTicks;
-	bool running;
-};
+	assert(IOWorkLoop_inGate(self->workLoop));
+	clock_get_uptime(&now);
+	absolutetime_to_nanoseconds(now, &self->stats.lastUpdateNs);
+	self->stats.state = self->running ? kVDStateRunning : kVDStateStopped;
+	self->stats.interrupts = self->interruptCount;
+	self->stats.timerTicks = self->timerTicks;
+	if (c == NULL)
+		return;
+	/* Seqlock writer: odd while the fields change, even (and 2 more) after. */
+	__atomic_store_n(&c->sequence, self->stats.sequence + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&c->state, self->stats.state, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->interrupts, self->stats.interrupts, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->timerTicks, self->stats.timerTicks, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->methodCalls, self->stats.methodCalls, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->bytesWritten, self->stats.bytesWritten, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->bytesRead, self->stats.bytesRead, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->asyncCompleted, self->stats.asyncCompleted, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->lastUpdateNs, self->stats.lastUpdateNs, __ATOMIC_RELAXED);
+	self->stats.sequence += 2;
+	__atomic_store_n(&c->sequence, self->stats.sequence, __ATOMIC_RELEASE);
+}
 
 /* Work loop: the coalesced interrupts since the last run. */
 static void
@@ -58,6 +77,7 @@ VirtualDeviceDriver_interrupt(OSObject *owner, IOInterruptEventSource *sender, i
 	self->interruptCount += (uint64_t)count;
 	(void)IORegistryEntry_setPropertyNumber(self, "InterruptCount", self->interruptCount, 64);
 	(void)IORegistryEntry_setPropertyNumber(self, "LastInterruptAt", ns, 64);
+	VirtualDeviceDriver_publish(self);
 }
 
 /* Work loop: one tick; re-armed while the driver runs. */
@@ -70,24 +90,43 @@ VirtualDeviceDriver_tick(OSObject *owner, IOTimerEventSource *sender)
 		return;
 	self->timerTicks++;
 	(void)IORegistryEntry_setPropertyNumber(self, "TimerTicks", self->timerTicks, 64);
+	VirtualDeviceDriver_publish(self);
 	(void)IOTimerEventSource_setTimeoutMS(sender, VD_TICK_MS);
+}
+
+IOReturn
+VirtualDeviceDriver_setState(VirtualDeviceDriver *self, uint32_t state, uint32_t *previous)
+{
+	bool run = state == kVDStateRunning, was = self->running;
+	IOReturn ret = kIOReturnSuccess;
+
+	assert(IOWorkLoop_inGate(self->workLoop));
+	if (state != kVDStateRunning && state != kVDStateStopped)
+		return kIOReturnBadArgument;
+	if (previous != NULL)
+		*previous = was ? kVDStateRunning : kVDStateStopped;
+	self->running = run;
+	(void)IORegistryEntry_setPropertyString(self, "State", run ? "Running" : "Stopped");
+	if (run) {
+		(void)IORegistryEntry_setPropertyNumber(self, "InterruptCount", self->interruptCount, 64);
+		(void)IORegistryEntry_setPropertyNumber(self, "TimerTicks", self->timerTicks, 64);
+		ret = IOTimerEventSource_setTimeoutMS(self->timer, VD_TICK_MS);
+	} else {
+		IOTimerEventSource_cancelTimeout(self->timer);
+	}
+	VirtualDeviceDriver_publish(self);
+	/* Interest notifications (IOServiceAddInterestNotification) hear of each change. */
+	if (run != was)
+		(void)IOService_messageClients(self, kVDMessageStateChanged, (void *)(uintptr_t)state, 0);
+	return ret;
 }
 
 /* Gate action: start (arg0 non-NULL) or stop running. */
 static IOReturn
 VirtualDeviceDriver_setRunning(OSObject *owner, void *arg0, void *arg1, void *arg2, void *arg3)
 {
-	VirtualDeviceDriver *self = (VirtualDeviceDriver *)owner;
-
-	self->running = arg0 != NULL;
-	(void)IORegistryEntry_setPropertyString(self, "State", self->running ? "Running" : "Stopped");
-	if (self->running) {
-		(void)IORegistryEntry_setPropertyNumber(self, "InterruptCount", self->interruptCount, 64);
-		(void)IORegistryEntry_setPropertyNumber(self, "TimerTicks", self->timerTicks, 64);
-		return IOTimerEventSource_setTimeoutMS(self->timer, VD_TICK_MS);
-	}
-	IOTimerEventSource_cancelTimeout(self->timer);
-	return kIOReturnSuccess;
+	return VirtualDeviceDriver_setState((VirtualDeviceDriver *)owner,
+	                                    arg0 != NULL ? kVDStateRunning : kVDStateStopped, NULL);
 }
 
 /* Take the event sources off the work loop and release everything start() made. */
@@ -107,6 +146,31 @@ VirtualDeviceDriver_teardown(VirtualDeviceDriver *self)
 	OSSafeReleaseNULL(self->timer);
 	OSSafeReleaseNULL(self->intSource);
 	OSSafeReleaseNULL(self->workLoop);
+	self->shared = NULL;
+	OSSafeReleaseNULL(self->countersMemory);
+	if (self->buffer != NULL) {
+		IOFree(self->buffer, kVDBufferSize);
+		self->buffer = NULL;
+	}
+}
+
+/*
+ * The device's memory: the data buffer, and the counters page made
+ * kIOMemoryKernelUserShared so that clientMemoryForType can hand it to a
+ * user process to map.
+ */
+static bool
+VirtualDeviceDriver_allocMemory(VirtualDeviceDriver *self)
+{
+	self->buffer = IOMalloc(kVDBufferSize);
+	self->countersMemory = IOBufferMemoryDescriptor_inTaskWithOptions(
+	        kernel_task, kIOMemoryKernelUserShared | kIODirectionInOut, 4096, 4096);
+	if (self->buffer == NULL || self->countersMemory == NULL)
+		return false;
+	memset(self->buffer, 0, kVDBufferSize);
+	self->shared = IOBufferMemoryDescriptor_getBytesNoCopy(self->countersMemory);
+	self->shared->magic = kVDCountersMagic;
+	return true;
 }
 
 static bool
@@ -116,6 +180,10 @@ VirtualDeviceDriver_start(IOService *service, IOService *provider)
 
 	if (!OSSuperCall(VirtualDeviceDriver, start, service, provider))
 		return false;
+	if (!VirtualDeviceDriver_allocMemory(self)) {
+		IOLog("VirtualDeviceDriver: no memory for the device\n");
+		goto fail;
+	}
 	self->workLoop = IOWorkLoop_workLoop();
 	self->intSource = IOInterruptEventSource_interruptEventSource(
 	        OSObj(self), VirtualDeviceDriver_interrupt, provider, 0);
@@ -131,6 +199,7 @@ VirtualDeviceDriver_start(IOService *service, IOService *provider)
 	if (IOCommandGate_runAction(self->gate, VirtualDeviceDriver_setRunning, (void *)1, NULL, NULL,
 	                            NULL) != kIOReturnSuccess)
 		goto fail;
+	(void)IORegistryEntry_setPropertyNumber(self, "ClientsDied", 0, 64);
 	IOEventSource_enable(self->intSource);
 	IOLog("VirtualDeviceDriver: started on %s\n", IORegistryEntry_getName(provider, NULL));
 	/* Publish the driver, so matching notifications and clients can find it. */
@@ -147,7 +216,10 @@ VirtualDeviceDriver_stop(IOService *service, IOService *provider)
 {
 	VirtualDeviceDriver *self = (VirtualDeviceDriver *)service;
 
-	/* Reverse of start: stop the interrupts, stop running under the gate, then take the loop apart. */
+	/*
+	 * Reverse of start: stop the interrupts, stop running under the gate, then
+	 * take the loop apart. The user clients, our clients, stopped before us.
+	 */
 	IOEventSource_disable(self->intSource);
 	(void)IOCommandGate_runAction(self->gate, VirtualDeviceDriver_setRunning, NULL, NULL, NULL, NULL);
 	IOLog("VirtualDeviceDriver: stopping (%llu interrupts, %llu ticks)\n",
