@@ -226,4 +226,54 @@ else
 fi
 # ==== end of I/O Kit ===================================================================
 
+# ==== I/O Kit: exercise 3, a user client (issue 6, iosample) ==========================
+step "14. Exercise 3: passing data with a user client — vdclient finds VirtualDeviceDriver, opens it, moves data both ways"
+cat > "$BUILD/demo-vdclient.sh" << 'EOS'
+show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
+waitfor() { # waitfor CMD...: until CMD succeeds (10 s at most)
+	i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || { echo '  (timed out)'; return 1; }
+		sleep 0.05
+	done
+}
+watching() { grep -q watching "$KEXTHOST_ROOT/watch.out" 2> /dev/null; }
+info_has() { vdclient info | grep -q "$1"; }
+id=$(devctl add --name vdev --prop VendorID=0x1234 --prop ProductID=1 --interrupts 1)
+echo "\$ devctl add --name vdev --prop VendorID=0x1234 --prop ProductID=1 --interrupts 1; devctl interrupt $id"
+devctl interrupt "$id"
+show vdclient run
+echo '$ vdclient watch &      (another process waits for a state-change notification)'
+vdclient watch 5000 > "$KEXTHOST_ROOT/watch.out" 2>&1 &
+w=$!
+waitfor watching
+show vdclient state stop
+wait $w
+echo '  (the watcher:)'
+sed 's/^/  /' "$KEXTHOST_ROOT/watch.out"
+vdclient state run > /dev/null
+echo '$ vdclient sleep 1000 &  ... kill -9 it mid-call; the driver sees clientDied once the call returns'
+vdclient sleep 1000 > /dev/null &
+k=$!
+waitfor info_has ' 1 sleeping'
+kill -9 $k
+wait $k 2> /dev/null
+show vdclient info
+waitfor info_has ' 1 died'
+show vdclient info
+echo '$ ioreg -w0 -r -c VirtualDeviceDriver | grep -e ClientsDied -e State'
+ioreg -w0 -r -c VirtualDeviceDriver | grep -e ClientsDied -e State | sed 's/^/  /'
+echo '$ kexthost dmesg | grep VirtualDeviceUserClient'
+kexthost dmesg --root "$KEXTHOST_ROOT" | grep 'VirtualDeviceUserClient:' | sed 's/^/  /'
+devctl remove "$id"
+EOS
+if [ "$(id -u)" = 0 ]; then
+	echo "\$ $K run --root $root -- sh demo-vdclient.sh"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-vdclient.sh"
+else
+	echo "  (skipped: installing kexts needs root)"
+fi
+# ==== end of exercise 3 ================================================================
+
 step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md, docs/IOKIT.md"
