@@ -329,7 +329,7 @@ kmsg_copyin_header(struct ipc_space *space, const mach_msg_header_t *h, mach_msg
 	if (!MACH_PORT_VALID(h->msgh_remote_port) ||
 	    ipc_space_lookup(space, h->msgh_remote_port, dest) != KERN_SUCCESS)
 		return MACH_SEND_INVALID_DEST;
-	if ((*dest)->ip_receiver != NULL || !ipc_port_active(*dest)) {
+	if (ipc_port_kotype(*dest) == IKOT_NONE || !ipc_port_active(*dest)) {
 		ipc_port_release(*dest);
 		*dest = NULL;
 		return MACH_SEND_INVALID_DEST;

@@ -103,7 +103,8 @@ void
 ipc_port_dealloc_kernel(struct ipc_port *port)
 {
 	lck_mtx_lock(ipc.lock);
-	port->ip_active = false;
+	__atomic_store_n(&port->ip_active, false,
+	                 __ATOMIC_RELEASE); /* read without the lock by ipc_port_active */
 	port->ip_kobject = NULL;
 	port->ip_nsrequest = false;
 	lck_mtx_unlock(ipc.lock);
@@ -185,7 +186,8 @@ ipc_port_kobject(struct ipc_port *port, uint32_t kotype)
 uint32_t
 ipc_port_kotype(struct ipc_port *port)
 {
-	return port->ip_receiver == NULL ? port->ip_kotype : IKOT_NONE;
+	/* Without the lock: the receiver changes only from a task's port to none (atomic). */
+	return __atomic_load_n(&port->ip_receiver, __ATOMIC_ACQUIRE) == NULL ? port->ip_kotype : IKOT_NONE;
 }
 
 bool

@@ -206,8 +206,9 @@ ipc_entry_drop_rights(struct ipc_space *s, uint32_t i, struct ipc_port **rel, ui
 		if ((e->ie_bits & MACH_PORT_TYPE_SEND) && ipc_port_srights_drop(port, &nsms[*nns]))
 			ns[(*nns)++] = port;
 		if (e->ie_bits & MACH_PORT_TYPE_RECEIVE) {
-			port->ip_active = false; /* the receiver is gone: senders see a dead port */
-			port->ip_receiver = NULL;
+			/* The receiver is gone: senders see a dead port (read without the lock). */
+			__atomic_store_n(&port->ip_active, false, __ATOMIC_RELEASE);
+			__atomic_store_n(&port->ip_receiver, NULL, __ATOMIC_RELEASE);
 			ipc_mqueue_detach_locked(port); /* its messages die with it */
 		}
 		rel[(*nrel)++] = port;
@@ -302,7 +303,7 @@ ipc_space_lookup(struct ipc_space *s, mach_port_name_t name, struct ipc_port **p
 		kr = KERN_INVALID_RIGHT;
 	} else {
 		*port = e->ie_port;
-		e->ie_port->ip_refs++;
+		ipc_port_reference(e->ie_port); /* atomic: releases drop references without the lock */
 	}
 	lck_mtx_unlock(ipc.lock);
 	ipc_port_release(rel);
@@ -329,19 +330,20 @@ ipc_space_copyin_send(struct ipc_space *s, mach_port_name_t name, bool move, str
 		if (--e->ie_urefs == 0) {
 			if (e->ie_bits & MACH_PORT_TYPE_RECEIVE) {
 				e->ie_bits &= ~MACH_PORT_TYPE_SEND;
-				(*port)->ip_refs++; /* the entry keeps its reference for the receive right */
+				ipc_port_reference(
+				        *port); /* the entry keeps its reference for the receive right */
 			} else {
 				ipc_entry_free(s,
 				               MACH_PORT_INDEX(name)); /* its reference goes with the right */
 			}
 		} else {
 			ipc_port_srights_add(*port);
-			(*port)->ip_refs++;
+			ipc_port_reference(*port);
 		}
 	} else {
 		*port = e->ie_port;
 		ipc_port_srights_add(*port);
-		(*port)->ip_refs++;
+		ipc_port_reference(*port);
 	}
 	lck_mtx_unlock(ipc.lock);
 	ipc_port_release(rel);
@@ -361,8 +363,9 @@ ipc_space_allocate_receive(struct ipc_space *s, mach_port_name_t *name)
 	lck_mtx_lock(ipc.lock);
 	kr = ipc_entry_alloc(s, &i);
 	if (kr == KERN_SUCCESS) {
-		port->ip_receiver = s;
-		s->is_table[i].ie_port = port; /* the entry owns the allocation reference */
+		__atomic_store_n(&port->ip_receiver, s,
+		                 __ATOMIC_RELEASE); /* ipc_port_kotype reads it unlocked */
+		s->is_table[i].ie_port = port;      /* the entry owns the allocation reference */
 		s->is_table[i].ie_bits = MACH_PORT_TYPE_RECEIVE;
 		ipc_hash_insert(s, i);
 		*name = ipc_entry_name(s, i);
