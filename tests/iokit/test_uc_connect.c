@@ -180,7 +180,7 @@ START_TEST(open_call_close)
 	struct mreq *m;
 
 	ck_assert_int_eq(open_uc(p, s, kUCTypeNormal, &connect), kIOReturnSuccess);
-	ck_assert_uint_eq(uct_stat[UCStatOpens], 1);
+	ck_assert_uint_eq(uct_get(UCStatOpens), 1);
 	/* a scalar method */
 	memset(c, 0, sizeof(*c));
 	c->selector = kUCAdd;
@@ -255,18 +255,18 @@ START_TEST(open_call_close)
 
 	/* close: clientClose once; later calls refused; a second close ignored */
 	ck_assert_int_eq(simple_uc(p, connect, 2816), kIOReturnSuccess);
-	ck_assert_uint_eq(uct_stat[UCStatCloses], 1);
+	ck_assert_uint_eq(uct_get(UCStatCloses), 1);
 	memset(c, 0, sizeof(*c));
 	c->selector = kUCStats;
 	c->sroom = UCStatCount;
 	call_uc(p, connect, c);
 	ck_assert_int_eq(c->kr, kIOReturnNotOpen);
 	ck_assert_int_eq(simple_uc(p, connect, 2816), kIOReturnSuccess);
-	ck_assert_uint_eq(uct_stat[UCStatCloses], 1);
+	ck_assert_uint_eq(uct_get(UCStatCloses), 1);
 	/* the handle goes: clientDied, which finds it closed already */
 	ipc_port_release_send(connect);
-	ck_assert_uint_eq(uct_stat[UCStatDieds], 0);
-	ck_assert_uint_eq(uct_stat[UCStatCloses], 1);
+	ck_assert_uint_eq(uct_get(UCStatDieds), 0);
+	ck_assert_uint_eq(uct_get(UCStatCloses), 1);
 	ck_assert_uint_eq(wait64(&uct_stat[UCStatFrees], 1), 1);
 
 	/* the open's own failures come back as its result */
@@ -382,7 +382,7 @@ START_TEST(open_refuses_bad_requests)
 	}
 	/* a connect port whose object is no user client */
 	ck_assert_int_eq(simple_uc(p, np, 2816), kIOReturnBadArgument);
-	ck_assert_uint_eq(uct_stat[UCStatOpens], 0);
+	ck_assert_uint_eq(uct_get(UCStatOpens), 0);
 	ipc_port_release_send(np);
 	ipc_port_release_send(sp);
 	proc_exit(other);
@@ -424,13 +424,13 @@ START_TEST(client_died_after_call_in_progress)
 	ck_assert_uint_eq(wait64(&uct_stat[UCStatSleepsStarted], 1), 1);
 	/* The owner drops its handle while the call runs: clientDied waits for the call. */
 	ipc_port_release_send(sl->connect);
-	ck_assert_uint_eq(uct_stat[UCStatDieds], 0);
+	ck_assert_uint_eq(uct_get(UCStatDieds), 0);
 	ck_assert_uint_eq(iouc_dying_count(), 1);
 	ck_assert_uint_eq(iotest_wait_ge(&sl->done, 1), 1);
 	ck_assert_int_eq(sl->c.kr, kIOReturnSuccess);
-	ck_assert_uint_eq(uct_stat[UCStatDieds], 1);
-	ck_assert_uint_eq(uct_stat[UCStatSleepsAtDeath], 1); /* the call had finished first */
-	ck_assert_uint_eq(uct_stat[UCStatCloses], 1);        /* the default clientDied closed it */
+	ck_assert_uint_eq(uct_get(UCStatDieds), 1);
+	ck_assert_uint_eq(uct_get(UCStatSleepsAtDeath), 1); /* the call had finished first */
+	ck_assert_uint_eq(uct_get(UCStatCloses), 1);        /* the default clientDied closed it */
 	ck_assert_uint_eq(iouc_dying_count(), 0);
 	ck_assert_uint_eq(wait64(&uct_stat[UCStatFrees], 1), 1);
 	kfree(sl, sizeof(*sl));
@@ -452,11 +452,11 @@ START_TEST(exit_kills_every_client)
 		ck_assert_int_eq(open_uc(p, s, kUCTypeNormal, &c), kIOReturnSuccess);
 		ck_assert_int_eq(ipc_space_copyout_send(p->p_task.t_space, c, &name), KERN_SUCCESS);
 	}
-	ck_assert_uint_eq(uct_stat[UCStatOpens], 5);
+	ck_assert_uint_eq(uct_get(UCStatOpens), 5);
 	ck_assert_uint_eq(iokit_port_count(), ports + 5);
 	proc_exit(p); /* the process dies holding five connections */
-	ck_assert_uint_eq(uct_stat[UCStatDieds], 5);
-	ck_assert_uint_eq(uct_stat[UCStatCloses], 5);
+	ck_assert_uint_eq(uct_get(UCStatDieds), 5);
+	ck_assert_uint_eq(uct_get(UCStatCloses), 5);
 	ck_assert_uint_eq(iokit_port_count(), ports);
 	ck_assert_uint_eq(wait64(&uct_stat[UCStatFrees], 5), 5);
 	drop_service(s);

@@ -176,7 +176,7 @@ START_TEST(new_user_client_default)
 	ck_assert_ptr_eq(IOUserClient_getService(uc), s);
 	ck_assert_ptr_eq(IOUserClient_getOwner(uc), t);
 	ck_assert(IORegistryEntry_isParent(IORegEntry_(uc), IORegEntry_(s), gIOServicePlane));
-	ck_assert_uint_eq(uct_stat[UCStatOpens], 1);
+	ck_assert_uint_eq(uct_get(UCStatOpens), 1);
 	IOService_terminate(uc, kIOServiceSynchronous);
 	OSSafeReleaseNULL(uc);
 	ck_assert_uint_eq(wait64(&uct_stat[UCStatFrees], 1), 1);

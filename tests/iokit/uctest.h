@@ -56,6 +56,12 @@ uct_count(int which)
 	__atomic_add_fetch(&uct_stat[which], 1, __ATOMIC_RELAXED);
 }
 
+static inline uint64_t
+uct_get(int which)
+{
+	return __atomic_load_n(&uct_stat[which], __ATOMIC_RELAXED);
+}
+
 /* ---- the user client ---------------------------------------------------------------- */
 
 OSDeclareDefaultStructors(UCTestUserClient, IOUserClient);
@@ -119,7 +125,7 @@ static IOReturn
 uct_stats(OSObject *target, void *ref, IOExternalMethodArguments *a)
 {
 	for (int i = 0; i < UCStatCount; i++)
-		a->scalarOutput[i] = __atomic_load_n(&uct_stat[i], __ATOMIC_RELAXED);
+		a->scalarOutput[i] = uct_get(i);
 	return kIOReturnSuccess;
 }
 
@@ -222,7 +228,7 @@ UCTestUserClient_initWithTask(IOUserClient *self, task_t owningTask, void *secur
 static IOReturn
 UCTestUserClient_clientClose(IOUserClient *self)
 {
-	((UCTestUserClient *)self)->closed = true;
+	__atomic_store_n(&((UCTestUserClient *)self)->closed, true, __ATOMIC_RELEASE);
 	uct_count(UCStatCloses);
 	return OSSuperCall(UCTestUserClient, clientClose, self);
 }
@@ -231,9 +237,8 @@ static IOReturn
 UCTestUserClient_clientDied(IOUserClient *self)
 {
 	/* Counted only for an owner that went away without closing. */
-	if (!((UCTestUserClient *)self)->closed) {
-		uct_stat[UCStatSleepsAtDeath] =
-		        __atomic_load_n(&uct_stat[UCStatSleepsDone], __ATOMIC_RELAXED);
+	if (!__atomic_load_n(&((UCTestUserClient *)self)->closed, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&uct_stat[UCStatSleepsAtDeath], uct_get(UCStatSleepsDone), __ATOMIC_RELAXED);
 		uct_count(UCStatDieds);
 	}
 	return OSSuperCall(UCTestUserClient, clientDied, self);
