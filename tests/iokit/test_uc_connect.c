@@ -246,6 +246,32 @@ START_TEST(open_call_close)
 	ck_assert_int_eq(mreq_run(m), MIG_BAD_ARGUMENTS);
 	mreq_free(m);
 
+	/* io_connect_add_client and io_connect_set_properties reach the client's defaults */
+	m = mreq_new(p, connect, 2820, IKOT_IOKIT_CONNECT);
+	m->req.nports = 1;
+	m->req.ports[0] = ipc_port_make_send(connect);
+	ck_assert_int_eq(mreq_run(m), kIOReturnUnsupported);
+	mreq_free(m);
+	m = mreq_new(p, connect, 2820, IKOT_IOKIT_CONNECT);
+	ck_assert_int_eq(mreq_run(m), MIG_BAD_ARGUMENTS); /* no client to add */
+	mreq_free(m);
+	m = mreq_new(p, connect, 2821, IKOT_IOKIT_CONNECT);
+	m->req.nool = 1;
+	m->req.ool[0].data = "<dict><key>A</key><true/></dict>";
+	m->req.ool[0].size = 33;
+	ck_assert_int_eq(mreq_run(m), KERN_SUCCESS);
+	ck_assert_int_eq(*(IOReturn *)m->rep->data, kIOReturnUnsupported);
+	m->req.nool = 0;
+	mreq_free(m);
+	m = mreq_new(p, connect, 2821, IKOT_IOKIT_CONNECT);
+	m->req.nool = 1;
+	m->req.ool[0].data = "<array/>";
+	m->req.ool[0].size = 9;
+	ck_assert_int_eq(mreq_run(m), KERN_SUCCESS);
+	ck_assert_int_eq(*(IOReturn *)m->rep->data, kIOReturnBadArgument); /* not a dictionary */
+	m->req.nool = 0;
+	mreq_free(m);
+
 	/* io_connect_get_service */
 	m = mreq_new(p, connect, 2817, IKOT_IOKIT_CONNECT);
 	ck_assert_int_eq(mreq_run(m), KERN_SUCCESS);

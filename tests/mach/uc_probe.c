@@ -182,7 +182,16 @@ checks(void)
 	EXPECT_KR("fill to a bad address",
 	          IOConnectCallStructMethod(c, kUCFill, NULL, 0, (void *)(uintptr_t)0x1000, &nso),
 	          kIOReturnVMError);
-	/* the service behind the connection; properties; a bad handle */
+	/* properties go to the client's setProperties (IOUserClient's own: unsupported) */
+	{
+		plist_t d = plist_new_dict();
+		plist_dict_set_item(d, "A", plist_new_bool(1));
+		EXPECT_KR("set properties", IOConnectSetCFProperties(c, d), kIOReturnUnsupported);
+		plist_free(d);
+		EXPECT_KR("set properties: not a dictionary", IOConnectSetCFProperties(c, NULL),
+		          kIOReturnBadArgument);
+	}
+	/* the service behind the connection; a bad handle */
 	EXPECT_KR("get service", IOConnectGetService(c, &back), KERN_SUCCESS);
 	EXPECT("same service", IOObjectIsEqualTo(back, s));
 	IOObjectRelease(back);
