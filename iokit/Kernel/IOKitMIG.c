@@ -21,6 +21,7 @@
  *   2814  io_registry_entry_get_parent_iterator     plane                   iterator
  *   2826  io_registry_entry_get_path                plane                   path
  *   2827  io_registry_get_root_entry     (master)   -                       entry
+ *   2828  io_registry_entry_set_properties          XML (OOL)               result
  *   2829  io_registry_entry_in_plane                plane                   boolean
  *   2830  io_object_get_retain_count                -                       count
  *   2831  io_service_get_busy_state                 -                       state
@@ -35,6 +36,8 @@
  *   2871  io_registry_entry_get_registry_entry_id   -                       id
  */
 #include <sys/systm.h>
+#include <sys/kauth.h>
+#include "bsd/sys/proc_internal.h"
 #include <kern/kalloc.h>
 #include <libkern/c/OSContainers.h>
 #include <libkern/c/OSUnserialize.h>
@@ -401,6 +404,32 @@ is_io_registry_entry_get_property(struct mig_request *req, struct mig_reply *rep
 	return kr;
 }
 
+/*
+ * io_registry_entry_set_properties: the entry's setProperties (the
+ * user-settable path; IORegistryEntry's default answers kIOReturnUnsupported),
+ * as XNU. Only root may set properties on registry entries from user space.
+ */
+static kern_return_t
+is_io_registry_entry_set_properties(struct mig_request *req, struct mig_reply *rep)
+{
+	IORegistryEntry *e = IOMIG_OBJECT(req, IORegistryEntry);
+	OSObject *obj;
+	IOReturn result;
+
+	if (req->args_len != 0 || req->nool != 1 || req->nports != 0 || req->ool[0].size == 0)
+		return MIG_BAD_ARGUMENTS;
+	if (e == NULL)
+		return kIOReturnBadArgument;
+	if (!kauth_cred_issuser(req->proc->p_ucred)) {
+		result = kIOReturnNotPrivileged;
+		return mig_reply_data(rep, &result, sizeof(result));
+	}
+	obj = OSUnserializeXMLWithLength(req->ool[0].data, req->ool[0].size, NULL);
+	result = obj != NULL ? IORegistryEntry_setProperties(e, obj) : kIOReturnBadArgument;
+	OSSafeReleaseNULL(obj);
+	return mig_reply_data(rep, &result, sizeof(result));
+}
+
 /* An iterator over a plane (entry NULL: the whole plane from the root). */
 static kern_return_t
 iomig_reply_registry_iterator(struct mig_reply *rep, IORegistryEntry *e, const char *plane, uint32_t options)
@@ -650,6 +679,7 @@ static const struct mig_routine iokit_routines[] = {
         [14] = {is_io_registry_entry_get_parent_iterator, OBJ, "io_registry_entry_get_parent_iterator"},
         [26] = {is_io_registry_entry_get_path, OBJ, "io_registry_entry_get_path"},
         [27] = {is_io_registry_get_root_entry, MASTER, "io_registry_get_root_entry"},
+        [28] = {is_io_registry_entry_set_properties, OBJ, "io_registry_entry_set_properties"},
         [29] = {is_io_registry_entry_in_plane, OBJ, "io_registry_entry_in_plane"},
         [30] = {is_io_object_get_retain_count, OBJ, "io_object_get_retain_count"},
         [31] = {is_io_service_get_busy_state, OBJ, "io_service_get_busy_state"},

@@ -694,3 +694,46 @@ IORegistryEntryCreateCFProperty(io_registry_entry_t entry, const char *key, void
 	/* The value comes wrapped: kreq_object_to_xml writes a whole plist document. */
 	return iokl_reply_plist(&r, 0);
 }
+
+kern_return_t
+IORegistryEntrySetCFProperties(io_registry_entry_t entry, plist_t properties)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	char *xml = NULL;
+	uint32_t n, xlen = 0;
+	kern_return_t kr, result;
+
+	if (properties == NULL)
+		return kIOReturnBadArgument;
+	plist_to_xml(properties, &xml, &xlen);
+	if (xml == NULL)
+		return kIOReturnNoMemory;
+	iokl_begin(&r, entry, 2828, 1);
+	iokl_ool(&r, xml, xlen + 1); /* with its NUL */
+	kr = iokl_call(&r, &p, &n);
+	free(xml);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (n < 4)
+		return MIG_TYPE_ERROR;
+	memcpy(&result, p, 4);
+	return result;
+}
+
+kern_return_t
+IORegistryEntrySetCFProperty(io_registry_entry_t entry, const char *propertyName, plist_t property)
+{
+	plist_t dict;
+	kern_return_t kr;
+
+	if (propertyName == NULL || property == NULL)
+		return kIOReturnBadArgument;
+	dict = plist_new_dict();
+	if (dict == NULL)
+		return kIOReturnNoMemory;
+	plist_dict_set_item(dict, propertyName, plist_copy(property));
+	kr = IORegistryEntrySetCFProperties(entry, dict);
+	plist_free(dict);
+	return kr;
+}

@@ -98,6 +98,11 @@ case_basic(void)
 	plist_free(value);
 	EXPECT("missing property", IORegistryEntryCreateCFProperty(res, "NoSuchKey", NULL, 0) == NULL);
 	EXPECT("busy state", IOServiceGetBusyState(res, &busy) == KERN_SUCCESS && busy == 0);
+	/* setProperties: the entry decides; the default refuses. */
+	value = plist_new_string("v");
+	EXPECT("set properties: unsupported by default",
+	       IORegistryEntrySetCFProperty(res, "UserKey", value) == kIOReturnUnsupported);
+	plist_free(value);
 	/* The whole service plane by iterator. */
 	root = IORegistryGetRootEntry(kIOMasterPortDefault);
 	EXPECT("root", root != IO_OBJECT_NULL);

@@ -126,6 +126,14 @@ kern_return_t IORegistryEntryCreateCFProperties(io_registry_entry_t entry, plist
 /* One property's value (plist_free it), or NULL. */
 plist_t IORegistryEntryCreateCFProperty(io_registry_entry_t entry, const char *key, void *allocator,
                                         IOOptionBits options);
+/*
+ * Hand properties to the entry's setProperties (the driver decides what it
+ * accepts; the default answers kIOReturnUnsupported). Root only. The plist
+ * is not consumed.
+ */
+kern_return_t IORegistryEntrySetCFProperties(io_registry_entry_t entry, plist_t properties);
+kern_return_t IORegistryEntrySetCFProperty(io_registry_entry_t entry, const char *propertyName,
+                                           plist_t property);
 
 /*
  * Connections (lib/libkexthost/IOKitLib_connect.c): open a service's user
