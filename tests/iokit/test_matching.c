@@ -232,16 +232,21 @@ START_TEST(register_terminate_stress)
 		u0 = usage_now();
 		syms = OSSymbol_poolCount();
 		stress_round(200);
-		ck_assert_uint_eq(OSMetaClass_getInstanceCount(OSTypeID(TestDriver)), before);
-		ck_assert_uint_eq(OSMetaClass_getInstanceCount(OSTypeID(TestNub)), 0);
-		/* the last objects may still be on their way out on the I/O Kit's threads: allow them time */
-		end = mach_absolute_time() + 3ULL * 1000 * 1000 * 1000;
+		/*
+		 * The last objects may still be on their way out on the I/O Kit's
+		 * threads after the registry went quiet: allow them time.
+		 */
+		end = mach_absolute_time() + 5ULL * 1000 * 1000 * 1000;
 		do {
 			u1 = usage_now();
-			if (u1.bytes == u0.bytes && u1.elems == u0.elems && OSSymbol_poolCount() == syms)
+			if (OSMetaClass_getInstanceCount(OSTypeID(TestDriver)) == before &&
+			    OSMetaClass_getInstanceCount(OSTypeID(TestNub)) == 0 && u1.bytes == u0.bytes &&
+			    u1.elems == u0.elems && OSSymbol_poolCount() == syms)
 				break;
 			IOSleep(10);
 		} while (mach_absolute_time() < end);
+		ck_assert_uint_eq(OSMetaClass_getInstanceCount(OSTypeID(TestDriver)), before);
+		ck_assert_uint_eq(OSMetaClass_getInstanceCount(OSTypeID(TestNub)), 0);
 		if (iosvc_config_thread_count() == threads && u1.bytes == u0.bytes && u1.elems == u0.elems &&
 		    OSSymbol_poolCount() == syms)
 			break;
