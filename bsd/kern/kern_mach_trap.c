@@ -117,13 +117,19 @@ mach_trap_run(proc_t p, const struct khmt_request *rq, const void *msg, uint64_t
 	}
 }
 
+/* Messages up to this size are copied out of the payload onto the stack. */
+#define MACH_TRAP_STACK_MSG 512
+
 int
-mach_trap_execute(proc_t p, const void *payload, size_t len, struct kreq_buf *reply, bool in_call)
+mach_trap_execute(proc_t p, const void *payload, size_t len, struct kreq_buf *reply, char *dst, size_t cap,
+                  size_t *dlen, bool in_call)
 {
 	struct khmt_request rq;
 	struct khmt_reply rp = {0};
 	struct ipc_kmsg_out out = {0};
+	uint64_t small[MACH_TRAP_STACK_MSG / 8];
 	uint64_t retval = 0;
+	void *msg = NULL;
 	int err;
 
 	if (len < KHMT_REQUEST_SIZE) {
@@ -144,9 +150,8 @@ mach_trap_execute(proc_t p, const void *payload, size_t len, struct kreq_buf *re
 	 * The message is copied out of the payload first: in the ring the
 	 * client could rewrite it while the kernel reads it.
 	 */
-	void *msg = NULL;
 	if (rq.msg_len > 0) {
-		msg = kalloc(rq.msg_len);
+		msg = rq.msg_len <= sizeof(small) ? (void *)small : kalloc(rq.msg_len);
 		if (msg == NULL) {
 			if (!in_call)
 				proc_call_end(p);
@@ -157,14 +162,22 @@ mach_trap_execute(proc_t p, const void *payload, size_t len, struct kreq_buf *re
 	rp.kr = mach_trap_run(p, &rq, msg, &retval, &out);
 	if (!in_call)
 		proc_call_end(p);
-	if (msg != NULL)
+	if (msg != NULL && msg != (void *)small)
 		kfree(msg, rq.msg_len);
 	rp.retval = retval;
 	rp.msg_len = out.msg_len;
 	rp.nool = out.nool;
-	err = kreq_buf_append(reply, &rp, sizeof(rp));
-	if (err == 0 && out.len > 0)
-		err = kreq_buf_append(reply, out.buf, out.len);
+	if (dst != NULL && KHMT_REPLY_SIZE + out.len <= cap) {
+		/* The ring: straight into the reply area. */
+		memcpy(dst, &rp, sizeof(rp));
+		if (out.len > 0)
+			memcpy(dst + KHMT_REPLY_SIZE, out.buf, out.len);
+		*dlen = KHMT_REPLY_SIZE + out.len;
+	} else {
+		err = kreq_buf_append(reply, &rp, sizeof(rp));
+		if (err == 0 && out.len > 0)
+			err = kreq_buf_append(reply, out.buf, out.len);
+	}
 	ipc_kmsg_out_free(&out);
 	return err;
 }
@@ -175,5 +188,5 @@ mach_trap_request_handle(const struct kreq_peer *peer, const void *payload, size
 {
 	if (peer->proc == NULL)
 		return EPERM; /* only connected processes have tasks */
-	return mach_trap_execute(peer->proc, payload, len, reply, false);
+	return mach_trap_execute(peer->proc, payload, len, reply, NULL, 0, NULL, false);
 }

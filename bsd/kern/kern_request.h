@@ -125,8 +125,14 @@ int syscall_execute(struct proc *p, const void *payload, size_t len, char *dst, 
 /* KHRQ_T_MACH_TRAP (bsd/kern/kern_mach_trap.c). */
 int mach_trap_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
                              struct kreq_buf *reply);
-/* Run one KHRQ_T_MACH_TRAP payload for p (in_call: as syscall_execute). 0, KREQ_MALFORMED or an errno. */
-int mach_trap_execute(struct proc *p, const void *payload, size_t len, struct kreq_buf *reply, bool in_call);
+/*
+ * Run one KHRQ_T_MACH_TRAP payload for p (in_call: as syscall_execute). The
+ * reply goes to dst (cap bytes, *dlen its length) when dst is non-NULL and
+ * it fits, else it is appended to reply (*dlen untouched). 0,
+ * KREQ_MALFORMED or an errno.
+ */
+int mach_trap_execute(struct proc *p, const void *payload, size_t len, struct kreq_buf *reply, char *dst,
+                      size_t cap, size_t *dlen, bool in_call);
 /* KHRQ_T_PENDING_REPLY: hand over the ring call's reply that did not fit the ring (kern_syscall_shm.c). */
 int syscall_shm_pending_handle(const struct kreq_peer *peer, const void *payload, size_t len,
                                struct kreq_buf *reply);

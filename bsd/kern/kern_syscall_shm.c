@@ -117,18 +117,18 @@ static int
 kshm_mach_trap(proc_t p, struct khsc_shm *r, uint32_t len, size_t *rlen)
 {
 	struct kreq_buf b = {0};
-	int err = mach_trap_execute(p, r->req, len, &b, true);
+	size_t dlen = 0;
+	int err = mach_trap_execute(p, r->req, len, &b, (char *)r->rep, KHSC_SHM_AREA, &dlen, true);
 
 	if (err != 0) {
 		kreq_buf_free(&b);
 		return err;
 	}
-	*rlen = b.len;
-	if (b.len <= KHSC_SHM_AREA) {
-		memcpy(r->rep, b.data, b.len);
-		kreq_buf_free(&b);
+	if (b.len == 0) {
+		*rlen = dlen; /* it fitted: written in place */
 		return 0;
 	}
+	*rlen = b.len;
 	kshm_pending_free(p);
 	p->p_pending = b.data; /* ownership moves: the buffer is freed when fetched or at exit */
 	p->p_pending_len = b.len;

@@ -358,7 +358,7 @@ ipc_kmsg_trap(struct proc *p, struct ipc_space *space, const void *msg, uint32_t
               mach_msg_option_t option, uint32_t rcv_size, mach_port_name_t rcv_name,
               struct ipc_kmsg_out *out)
 {
-	struct mig_request req = {.proc = p, .space = space};
+	struct mig_request req;
 	struct mig_reply *rep = NULL;
 	const struct mig_routine *r;
 	mach_msg_header_t h;
@@ -367,6 +367,14 @@ ipc_kmsg_trap(struct proc *p, struct ipc_space *space, const void *msg, uint32_t
 	uint32_t off, msg_size, ool_size = 0;
 	bool simple;
 
+	/* Only the fields read before they are set (zeroing the whole request cost a third of this function). */
+	req.proc = p;
+	req.space = space;
+	req.port = NULL;
+	req.kobject = NULL;
+	req.nports = req.nool = 0;
+	req.args = NULL;
+	req.args_len = 0;
 	memset(out, 0, sizeof(*out));
 	if (!(option & MACH_SEND_MSG)) {
 		if (!(option & MACH_RCV_MSG))
