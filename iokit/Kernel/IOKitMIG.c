@@ -54,73 +54,6 @@
 
 /* ---- argument and reply helpers ------------------------------------------ */
 
-struct iomig_args {
-	const uint8_t *p;
-	uint32_t left;
-	bool bad;
-};
-
-static struct iomig_args
-iomig_args(const struct mig_request *req)
-{
-	return (struct iomig_args){req->args, req->args_len, false};
-}
-
-static uint32_t
-iomig_u32(struct iomig_args *a)
-{
-	uint32_t v = 0;
-
-	if (a->left < 4) {
-		a->bad = true;
-		return 0;
-	}
-	memcpy(&v, a->p, 4);
-	a->p += 4;
-	a->left -= 4;
-	return v;
-}
-
-/* A string of at most max bytes (NUL included) into buf; "" and bad on a malformed one. */
-static void
-iomig_string(struct iomig_args *a, char *buf, uint32_t max)
-{
-	uint32_t n = iomig_u32(a), padded;
-
-	buf[0] = '\0';
-	if (a->bad)
-		return;
-	padded = (n + 3u) & ~3u;
-	if (n == 0 || n > max || padded > a->left || a->p[n - 1] != '\0') {
-		a->bad = true;
-		return;
-	}
-	memcpy(buf, a->p, n);
-	a->p += padded;
-	a->left -= padded;
-}
-
-/* The arguments were all consumed, exactly. */
-static bool
-iomig_done(const struct iomig_args *a)
-{
-	return !a->bad && a->left == 0;
-}
-
-static kern_return_t
-iomig_reply_string(struct mig_reply *rep, const char *s, uint32_t max)
-{
-	uint32_t n = (uint32_t)strlen(s) + 1;
-	static const uint8_t pad[4];
-
-	if (n > max)
-		n = max;
-	if (mig_reply_data(rep, &n, 4) != KERN_SUCCESS || mig_reply_data(rep, s, n - 1) != KERN_SUCCESS ||
-	    mig_reply_data(rep, pad, 1 + ((4 - n % 4) % 4)) != KERN_SUCCESS)
-		return KERN_RESOURCE_SHORTAGE;
-	return KERN_SUCCESS;
-}
-
 static kern_return_t
 iomig_reply_object(struct mig_reply *rep, OSObject *obj)
 {
@@ -177,19 +110,19 @@ is_io_object_get_class(struct mig_request *req, struct mig_reply *rep)
 
 	if (req->args_len != 0)
 		return MIG_BAD_ARGUMENTS;
-	return iomig_reply_string(rep, OSMetaClass_getClassName(OSMetaClassBase_getMetaClass(obj)),
-	                          IO_NAME_MAX);
+	return mig_reply_string(rep, OSMetaClass_getClassName(OSMetaClassBase_getMetaClass(obj)),
+	                        IO_NAME_MAX);
 }
 
 static kern_return_t
 is_io_object_conforms_to(struct mig_request *req, struct mig_reply *rep)
 {
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char name[IO_NAME_MAX];
 	boolean_t conforms;
 
-	iomig_string(&a, name, sizeof(name));
-	if (!iomig_done(&a))
+	mig_read_string(&a, name, sizeof(name));
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	conforms = OSMetaClassBase_metaCastWithCString(req->kobject, name) != NULL;
 	return mig_reply_data(rep, &conforms, sizeof(conforms));
@@ -263,7 +196,7 @@ is_io_registry_entry_get_name(struct mig_request *req, struct mig_reply *rep)
 	if (e == NULL)
 		return kIOReturnBadArgument;
 	name = IORegistryEntry_copyName(e, NULL);
-	kr = iomig_reply_string(rep, name ? OSSymbol_getCStringNoCopy(name) : "", IO_NAME_MAX);
+	kr = mig_reply_string(rep, name ? OSSymbol_getCStringNoCopy(name) : "", IO_NAME_MAX);
 	OSSafeReleaseNULL(name);
 	return kr;
 }
@@ -272,18 +205,18 @@ static kern_return_t
 is_io_registry_entry_get_name_in_plane(struct mig_request *req, struct mig_reply *rep)
 {
 	IORegistryEntry *e = IOMIG_OBJECT(req, IORegistryEntry);
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char plane[IO_NAME_MAX];
 	const OSSymbol *name;
 	kern_return_t kr;
 
-	iomig_string(&a, plane, sizeof(plane));
-	if (!iomig_done(&a))
+	mig_read_string(&a, plane, sizeof(plane));
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	if (e == NULL)
 		return kIOReturnBadArgument;
 	name = IORegistryEntry_copyName(e, iomig_plane(plane));
-	kr = iomig_reply_string(rep, name ? OSSymbol_getCStringNoCopy(name) : "", IO_NAME_MAX);
+	kr = mig_reply_string(rep, name ? OSSymbol_getCStringNoCopy(name) : "", IO_NAME_MAX);
 	OSSafeReleaseNULL(name);
 	return kr;
 }
@@ -292,32 +225,32 @@ static kern_return_t
 is_io_registry_entry_get_location_in_plane(struct mig_request *req, struct mig_reply *rep)
 {
 	IORegistryEntry *e = IOMIG_OBJECT(req, IORegistryEntry);
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char plane[IO_NAME_MAX];
 	const char *loc;
 
-	iomig_string(&a, plane, sizeof(plane));
-	if (!iomig_done(&a))
+	mig_read_string(&a, plane, sizeof(plane));
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	if (e == NULL)
 		return kIOReturnBadArgument;
 	loc = IORegistryEntry_getLocation(e, iomig_plane(plane));
 	if (loc == NULL)
 		return kIOReturnNotFound;
-	return iomig_reply_string(rep, loc, IO_NAME_MAX);
+	return mig_reply_string(rep, loc, IO_NAME_MAX);
 }
 
 static kern_return_t
 is_io_registry_entry_get_path(struct mig_request *req, struct mig_reply *rep)
 {
 	IORegistryEntry *e = IOMIG_OBJECT(req, IORegistryEntry);
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char plane[IO_NAME_MAX], path[IO_STRING_MAX];
 	const IORegistryPlane *pl;
 	int len = sizeof(path);
 
-	iomig_string(&a, plane, sizeof(plane));
-	if (!iomig_done(&a))
+	mig_read_string(&a, plane, sizeof(plane));
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	if (e == NULL)
 		return kIOReturnBadArgument;
@@ -326,20 +259,20 @@ is_io_registry_entry_get_path(struct mig_request *req, struct mig_reply *rep)
 		return kIOReturnBadArgument;
 	if (!IORegistryEntry_getPath(e, path, &len, pl))
 		return kIOReturnBadArgument; /* not in the plane, or too long for io_string_t */
-	return iomig_reply_string(rep, path, IO_STRING_MAX);
+	return mig_reply_string(rep, path, IO_STRING_MAX);
 }
 
 static kern_return_t
 is_io_registry_entry_in_plane(struct mig_request *req, struct mig_reply *rep)
 {
 	IORegistryEntry *e = IOMIG_OBJECT(req, IORegistryEntry);
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char plane[IO_NAME_MAX];
 	const IORegistryPlane *pl;
 	boolean_t in;
 
-	iomig_string(&a, plane, sizeof(plane));
-	if (!iomig_done(&a))
+	mig_read_string(&a, plane, sizeof(plane));
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	if (e == NULL)
 		return kIOReturnBadArgument;
@@ -386,13 +319,13 @@ static kern_return_t
 is_io_registry_entry_get_property(struct mig_request *req, struct mig_reply *rep)
 {
 	IORegistryEntry *e = IOMIG_OBJECT(req, IORegistryEntry);
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char name[IO_NAME_MAX];
 	OSObject *value;
 	kern_return_t kr;
 
-	iomig_string(&a, name, sizeof(name));
-	if (!iomig_done(&a))
+	mig_read_string(&a, name, sizeof(name));
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	if (e == NULL)
 		return kIOReturnBadArgument;
@@ -453,13 +386,13 @@ static kern_return_t
 is_io_registry_entry_create_iterator(struct mig_request *req, struct mig_reply *rep)
 {
 	IORegistryEntry *e = IOMIG_OBJECT(req, IORegistryEntry);
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char plane[IO_NAME_MAX];
 	uint32_t options;
 
-	iomig_string(&a, plane, sizeof(plane));
-	options = iomig_u32(&a);
-	if (!iomig_done(&a))
+	mig_read_string(&a, plane, sizeof(plane));
+	options = mig_read_u32(&a);
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	if (e == NULL)
 		return kIOReturnBadArgument;
@@ -469,13 +402,13 @@ is_io_registry_entry_create_iterator(struct mig_request *req, struct mig_reply *
 static kern_return_t
 is_io_registry_create_iterator(struct mig_request *req, struct mig_reply *rep)
 {
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char plane[IO_NAME_MAX];
 	uint32_t options;
 
-	iomig_string(&a, plane, sizeof(plane));
-	options = iomig_u32(&a);
-	if (!iomig_done(&a))
+	mig_read_string(&a, plane, sizeof(plane));
+	options = mig_read_u32(&a);
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	return iomig_reply_registry_iterator(rep, NULL, plane, options);
 }
@@ -484,14 +417,14 @@ static kern_return_t
 iomig_family_iterator(struct mig_request *req, struct mig_reply *rep, bool parents)
 {
 	IORegistryEntry *e = IOMIG_OBJECT(req, IORegistryEntry);
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char plane[IO_NAME_MAX];
 	const IORegistryPlane *pl;
 	OSIterator *iter;
 	kern_return_t kr;
 
-	iomig_string(&a, plane, sizeof(plane));
-	if (!iomig_done(&a))
+	mig_read_string(&a, plane, sizeof(plane));
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	if (e == NULL || (pl = iomig_plane(plane)) == NULL)
 		return kIOReturnBadArgument;
@@ -526,13 +459,13 @@ is_io_registry_get_root_entry(struct mig_request *req, struct mig_reply *rep)
 static kern_return_t
 is_io_registry_entry_from_path(struct mig_request *req, struct mig_reply *rep)
 {
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char path[IO_STRING_MAX];
 	IORegistryEntry *e;
 	kern_return_t kr;
 
-	iomig_string(&a, path, sizeof(path));
-	if (!iomig_done(&a))
+	mig_read_string(&a, path, sizeof(path));
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	e = IORegistryEntry_fromPath(path, NULL, NULL, NULL, NULL);
 	if (e == NULL)
@@ -598,13 +531,13 @@ static kern_return_t
 is_io_service_wait_quiet(struct mig_request *req, struct mig_reply *rep)
 {
 	IOService *s = iomig_service(req);
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	uint32_t sec, nsec;
 	uint64_t timeout;
 
-	sec = iomig_u32(&a);
-	nsec = iomig_u32(&a);
-	if (!iomig_done(&a))
+	sec = mig_read_u32(&a);
+	nsec = mig_read_u32(&a);
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	if (s == NULL)
 		return kIOReturnBadArgument;
@@ -648,17 +581,17 @@ is_io_service_get_matching_services_ool(struct mig_request *req, struct mig_repl
 static kern_return_t
 is_io_object_get_superclass(struct mig_request *req, struct mig_reply *rep)
 {
-	struct iomig_args a = iomig_args(req);
+	struct mig_reader a = mig_reader_begin(req);
 	char name[IO_NAME_MAX];
 	const OSMetaClass *meta, *super;
 
-	iomig_string(&a, name, sizeof(name));
-	if (!iomig_done(&a))
+	mig_read_string(&a, name, sizeof(name));
+	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
 	meta = OSMetaClass_getMetaClassWithCString(name);
 	if (meta == NULL || (super = OSMetaClass_getSuperClass(meta)) == NULL)
 		return kIOReturnNotFound;
-	return iomig_reply_string(rep, OSMetaClass_getClassName(super), IO_NAME_MAX);
+	return mig_reply_string(rep, OSMetaClass_getClassName(super), IO_NAME_MAX);
 }
 
 /* ---- the subsystem ---------------------------------------------------------- */

@@ -41,72 +41,16 @@
 #include "osfmk/ipc/mig.h"
 #include "iokit/Kernel/IOMachPort.h"
 #include "iokit/Kernel/IOUserClientPrivate.h"
+#include "iokit/Kernel/IOKitMIG.h"
 
 #define IOUC_INBAND_MAX 4096 /* io_struct_inband_t */
 #define IOUC_SCALAR_MAX 16   /* io_scalar_inband64_t */
 
 /* ---- argument reading -------------------------------------------------------- */
 
-struct ioucm_args {
-	const uint8_t *p;
-	uint32_t left;
-	bool bad;
-};
-
-static const void *
-ioucm_take(struct ioucm_args *a, uint32_t n)
-{
-	const void *at = a->p;
-
-	if (a->bad || a->left < n) {
-		a->bad = true;
-		return NULL;
-	}
-	a->p += n;
-	a->left -= n;
-	return at;
-}
-
-static uint32_t
-ioucm_u32(struct ioucm_args *a)
-{
-	const void *at = ioucm_take(a, 4);
-	uint32_t v = 0;
-
-	if (at != NULL)
-		memcpy(&v, at, 4);
-	return v;
-}
-
-static uint64_t
-ioucm_u64(struct ioucm_args *a)
-{
-	const void *at = ioucm_take(a, 8);
-	uint64_t v = 0;
-
-	if (at != NULL)
-		memcpy(&v, at, 8);
-	return v;
-}
-
-/* A counted byte array of at most max bytes, padded to 4: its bytes (in the message) and count. */
-static const void *
-ioucm_bytes(struct ioucm_args *a, uint32_t max, uint32_t *count)
-{
-	uint32_t n = ioucm_u32(a);
-
-	*count = 0;
-	if (a->bad || n > max) {
-		a->bad = true;
-		return NULL;
-	}
-	*count = n;
-	return ioucm_take(a, (n + 3u) & ~3u);
-}
-
 /* The user client behind the destination (a connect port), retained; NULL for anything else. */
-static IOUserClient *
-ioucm_client(struct mig_request *req)
+IOUserClient *
+iokit_mig_connect_client(struct mig_request *req)
 {
 	OSObject *obj = iokit_lookup_object_port(req->port, IKOT_IOKIT_CONNECT);
 	IOUserClient *uc = OSDynamicCast(IOUserClient, obj);
@@ -143,7 +87,7 @@ ioucm_properties(const struct mig_request *req, unsigned int idx, IOReturn *resu
 static kern_return_t
 is_io_service_open_extended(struct mig_request *req, struct mig_reply *rep)
 {
-	struct ioucm_args a = {req->args, req->args_len, false};
+	struct mig_reader a = mig_reader_begin(req);
 	OSObject *obj = NULL;
 	IOService *service;
 	OSDictionary *props = NULL;
@@ -154,8 +98,8 @@ is_io_service_open_extended(struct mig_request *req, struct mig_reply *rep)
 	uint32_t type;
 	task_t task;
 
-	type = ioucm_u32(&a);
-	(void)ioucm_take(&a, 8); /* the sender's NDR record: one byte order here */
+	type = mig_read_u32(&a);
+	(void)mig_read_take(&a, 8); /* the sender's NDR record: one byte order here */
 	if (a.bad || a.left != 0 || req->nports != 1 || req->nool > 1)
 		return MIG_BAD_ARGUMENTS;
 	obj = iokit_lookup_object_port(req->port, IKOT_IOKIT_OBJECT);
@@ -207,7 +151,7 @@ is_io_service_close(struct mig_request *req, struct mig_reply *rep)
 
 	if (req->args_len != 0)
 		return MIG_BAD_ARGUMENTS;
-	if ((uc = ioucm_client(req)) == NULL)
+	if ((uc = iokit_mig_connect_client(req)) == NULL)
 		return kIOReturnBadArgument;
 	ret = iouc_close(uc);
 	OSObject_release(uc);
@@ -223,7 +167,7 @@ is_io_connect_get_service(struct mig_request *req, struct mig_reply *rep)
 
 	if (req->args_len != 0)
 		return MIG_BAD_ARGUMENTS;
-	if ((uc = ioucm_client(req)) == NULL)
+	if ((uc = iokit_mig_connect_client(req)) == NULL)
 		return kIOReturnBadArgument;
 	service = IOUserClient_getService(uc);
 	port = service != NULL ? iokit_make_object_port(OSObj(service), IKOT_IOKIT_OBJECT) : NULL;
@@ -250,7 +194,7 @@ is_io_connect_add_client(struct mig_request *req, struct mig_reply *rep)
 		OSSafeReleaseNULL(obj);
 		return kIOReturnBadArgument;
 	}
-	if ((uc = ioucm_client(req)) == NULL) {
+	if ((uc = iokit_mig_connect_client(req)) == NULL) {
 		OSObject_release(to);
 		return kIOReturnBadArgument;
 	}
@@ -269,7 +213,7 @@ is_io_connect_set_properties(struct mig_request *req, struct mig_reply *rep)
 
 	if (req->args_len != 0 || req->nool != 1 || req->nports != 0)
 		return MIG_BAD_ARGUMENTS;
-	if ((uc = ioucm_client(req)) == NULL)
+	if ((uc = iokit_mig_connect_client(req)) == NULL)
 		return kIOReturnBadArgument;
 	props = ioucm_properties(req, 0, &result);
 	if (props != NULL && (result = iouc_call_enter(uc)) == kIOReturnSuccess) {
@@ -288,9 +232,9 @@ is_io_connect_set_properties(struct mig_request *req, struct mig_reply *rep)
  * method reads it; kIODirectionIn: it writes it); *md NULL for no address, as
  * XNU. A range the descriptor refuses (zero length, wrapping) is a bad argument.
  */
-static IOReturn
-ioucm_descriptor(struct mig_request *req, uint64_t address, uint64_t size, IOOptionBits direction,
-                 IOMemoryDescriptor **md)
+IOReturn
+iokit_mig_user_descriptor(struct mig_request *req, uint64_t address, uint64_t size, IOOptionBits direction,
+                          IOMemoryDescriptor **md)
 {
 	*md = NULL;
 	if (address == 0)
@@ -299,10 +243,11 @@ ioucm_descriptor(struct mig_request *req, uint64_t address, uint64_t size, IOOpt
 	return *md != NULL ? kIOReturnSuccess : kIOReturnBadArgument;
 }
 
-static kern_return_t
-is_io_connect_method(struct mig_request *req, struct mig_reply *rep)
+kern_return_t
+iokit_mig_connect_method(struct mig_request *req, struct mig_reply *rep, struct mig_reader *rd,
+                         struct ipc_port *wake, io_user_reference_t *ref, uint32_t refCnt)
 {
-	struct ioucm_args a = {req->args, req->args_len, false};
+	struct mig_reader a = *rd;
 	IOExternalMethodArguments args;
 	uint64_t scalar_in[IOUC_SCALAR_MAX], scalar_out[IOUC_SCALAR_MAX];
 	const uint8_t *scalars;
@@ -314,33 +259,39 @@ is_io_connect_method(struct mig_request *req, struct mig_reply *rep)
 	IOUserClient *uc;
 	IOReturn ret;
 
-	selector = ioucm_u32(&a);
-	nscalar_in = ioucm_u32(&a);
-	scalars = nscalar_in <= IOUC_SCALAR_MAX ? ioucm_take(&a, nscalar_in * 8u) : NULL;
-	inband_in = ioucm_bytes(&a, IOUC_INBAND_MAX, &ninband_in);
-	ool_in = ioucm_u64(&a);
-	ool_in_size = ioucm_u64(&a);
-	inband_room = ioucm_u32(&a);
-	scalar_room = ioucm_u32(&a);
-	ool_out = ioucm_u64(&a);
-	ool_out_size = ioucm_u64(&a);
-	if (a.bad || a.left != 0 || scalars == NULL || req->nports != 0 || req->nool != 0)
+	selector = mig_read_u32(&a);
+	nscalar_in = mig_read_u32(&a);
+	scalars = nscalar_in <= IOUC_SCALAR_MAX ? mig_read_take(&a, nscalar_in * 8u) : NULL;
+	inband_in = mig_read_bytes(&a, IOUC_INBAND_MAX, &ninband_in);
+	ool_in = mig_read_u64(&a);
+	ool_in_size = mig_read_u64(&a);
+	inband_room = mig_read_u32(&a);
+	scalar_room = mig_read_u32(&a);
+	ool_out = mig_read_u64(&a);
+	ool_out_size = mig_read_u64(&a);
+	if (a.bad || a.left != 0 || scalars == NULL || req->nports != (ref != NULL ? 1u : 0u) ||
+	    req->nool != 0)
 		return MIG_BAD_ARGUMENTS;
+	if (ref != NULL && (refCnt < 1 || wake == NULL))
+		return kIOReturnBadArgument; /* XNU: an async reference of at least one word */
 	if (inband_room > IOUC_INBAND_MAX)
 		inband_room = IOUC_INBAND_MAX;
 	if (scalar_room > IOUC_SCALAR_MAX)
 		scalar_room = IOUC_SCALAR_MAX;
-	if ((uc = ioucm_client(req)) == NULL)
+	if ((uc = iokit_mig_connect_client(req)) == NULL)
 		return kIOReturnBadArgument;
 	if ((ret = iouc_call_enter(uc)) != kIOReturnSuccess) {
 		OSObject_release(uc);
 		return ret;
 	}
-	if ((ret = ioucm_descriptor(req, ool_in, ool_in_size, kIODirectionOut, &in_md)) != kIOReturnSuccess ||
-	    (ret = ioucm_descriptor(req, ool_out_size != 0 ? ool_out : 0, ool_out_size, kIODirectionIn,
-	                            &out_md)) != kIOReturnSuccess)
+	if ((ret = iokit_mig_user_descriptor(req, ool_in, ool_in_size, kIODirectionOut, &in_md)) !=
+	            kIOReturnSuccess ||
+	    (ret = iokit_mig_user_descriptor(req, ool_out_size != 0 ? ool_out : 0, ool_out_size,
+	                                     kIODirectionIn, &out_md)) != kIOReturnSuccess)
 		goto out;
 
+	if (ref != NULL)
+		ref[kIOAsyncReservedIndex] = (io_user_reference_t)(uintptr_t)wake | kIOUCAsync64Flag;
 	memcpy(scalar_in, scalars, nscalar_in * 8u); /* aligned for the method */
 	memset(scalar_out, 0, sizeof(scalar_out));
 	/* The inband output is written in place in the reply, after its count; no stale bytes go out. */
@@ -350,6 +301,11 @@ is_io_connect_method(struct mig_request *req, struct mig_reply *rep)
 	memset(&args, 0, sizeof(args));
 	args.version = kIOExternalMethodArgumentsCurrentVersion;
 	args.selector = selector;
+	if (ref != NULL) {
+		args.asyncWakePort = wake;
+		args.asyncReference = ref;
+		args.asyncReferenceCount = refCnt;
+	}
 	args.scalarInput = scalar_in;
 	args.scalarInputCount = nscalar_in;
 	args.structureInput = ninband_in > 0 ? inband_in : NULL;
@@ -364,7 +320,10 @@ is_io_connect_method(struct mig_request *req, struct mig_reply *rep)
 
 	ret = IOUserClient_externalMethod(uc, selector, &args, NULL, NULL, NULL);
 	if (ret != kIOReturnSuccess)
-		goto out;
+		goto out; /* an async call's wake port right is dropped with the request */
+	if (ref != NULL)
+		req->ports[0] =
+		        NULL; /* the method took the reference and its wake port right (releaseAsyncReference64) */
 
 	/* A method may shrink the counts; it can't grow them past the room the caller gave. */
 	outlen = args.structureOutputSize < inband_room ? args.structureOutputSize : inband_room;
@@ -387,6 +346,14 @@ out:
 	iouc_call_exit(uc);
 	OSObject_release(uc);
 	return ret;
+}
+
+static kern_return_t
+is_io_connect_method(struct mig_request *req, struct mig_reply *rep)
+{
+	struct mig_reader a = mig_reader_begin(req);
+
+	return iokit_mig_connect_method(req, rep, &a, NULL, NULL, 0);
 }
 
 /* ---- the table ------------------------------------------------------------------- */

@@ -39,85 +39,22 @@
 #include <IOKit/IOMemoryDescriptor.h>
 #include "bsd/sys/proc_internal.h"
 #include "osfmk/ipc/mig.h"
+#include "iokit/Kernel/IOKitMIG.h"
 #include "iokit/Kernel/IOMachPort.h"
 #include "iokit/Kernel/IOUserClientPrivate.h"
 #include "iokit/Kernel/IOUserNotification.h"
 
 #define IONM_NAME_MAX 128                 /* io_name_t */
 #define IONM_STRING_MAX 512               /* io_string_t */
-#define IONM_INBAND_MAX 4096              /* io_struct_inband_t */
-#define IONM_SCALAR_MAX 16                /* io_scalar_inband64_t */
 #define IONM_MATCHING_MAX (4096u * 1024u) /* XNU's cap on an out-of-line matching dictionary */
 
 /* ---- argument reading ------------------------------------------------------------ */
 
-struct ionm_args {
-	const uint8_t *p;
-	uint32_t left;
-	bool bad;
-};
-
-static const void *
-ionm_take(struct ionm_args *a, uint32_t n)
-{
-	const void *at = a->p;
-
-	if (a->bad || a->left < n) {
-		a->bad = true;
-		return NULL;
-	}
-	a->p += n;
-	a->left -= n;
-	return at;
-}
-
-static uint32_t
-ionm_u32(struct ionm_args *a)
-{
-	const void *at = ionm_take(a, 4);
-	uint32_t v = 0;
-
-	if (at != NULL)
-		memcpy(&v, at, 4);
-	return v;
-}
-
-static uint64_t
-ionm_u64(struct ionm_args *a)
-{
-	const void *at = ionm_take(a, 8);
-	uint64_t v = 0;
-
-	if (at != NULL)
-		memcpy(&v, at, 8);
-	return v;
-}
-
-/* A string of at most max bytes with its NUL into buf ("" and bad when malformed). */
-static void
-ionm_string(struct ionm_args *a, char *buf, uint32_t max)
-{
-	uint32_t n = ionm_u32(a);
-	const char *s;
-
-	buf[0] = '\0';
-	if (a->bad || n == 0 || n > max) {
-		a->bad = true;
-		return;
-	}
-	s = ionm_take(a, (n + 3u) & ~3u);
-	if (s == NULL || s[n - 1] != '\0') {
-		a->bad = true;
-		return;
-	}
-	memcpy(buf, s, n);
-}
-
 /* A reference: count (<= 8) 64-bit words into ref, the rest zeroed; *count gets the count. */
 static void
-ionm_reference(struct ionm_args *a, io_user_reference_t *ref, uint32_t *count)
+ionm_reference(struct mig_reader *a, io_user_reference_t *ref, uint32_t *count)
 {
-	uint32_t n = ionm_u32(a);
+	uint32_t n = mig_read_u32(a);
 	const void *words;
 
 	memset(ref, 0, kOSAsyncRef64Count * sizeof(ref[0]));
@@ -126,7 +63,7 @@ ionm_reference(struct ionm_args *a, io_user_reference_t *ref, uint32_t *count)
 		a->bad = true;
 		return;
 	}
-	words = ionm_take(a, n * 8u);
+	words = mig_read_take(a, n * 8u);
 	if (words != NULL) {
 		memcpy(ref, words, n * 8u);
 		*count = n;
@@ -199,7 +136,7 @@ ionm_add_notification(struct mig_request *req, const char *type, OSDictionary *m
 static kern_return_t
 is_io_service_add_notification_64(struct mig_request *req, struct mig_reply *rep)
 {
-	struct ionm_args a = {req->args, req->args_len, false};
+	struct mig_reader a = mig_reader_begin(req);
 	io_user_reference_t ref[kOSAsyncRef64Count];
 	char type[IONM_NAME_MAX], *matching;
 	OSDictionary *dict;
@@ -210,8 +147,8 @@ is_io_service_add_notification_64(struct mig_request *req, struct mig_reply *rep
 	matching = kalloc(IONM_STRING_MAX);
 	if (matching == NULL)
 		return KERN_RESOURCE_SHORTAGE;
-	ionm_string(&a, type, sizeof(type));
-	ionm_string(&a, matching, IONM_STRING_MAX);
+	mig_read_string(&a, type, sizeof(type));
+	mig_read_string(&a, matching, IONM_STRING_MAX);
 	ionm_reference(&a, ref, &refCnt);
 	if (a.bad || a.left != 0 || ionm_wake_port(req) == NULL || req->nool != 0) {
 		kfree(matching, IONM_STRING_MAX);
@@ -229,7 +166,7 @@ is_io_service_add_notification_64(struct mig_request *req, struct mig_reply *rep
 static kern_return_t
 is_io_service_add_notification_ool_64(struct mig_request *req, struct mig_reply *rep)
 {
-	struct ionm_args a = {req->args, req->args_len, false};
+	struct mig_reader a = mig_reader_begin(req);
 	io_user_reference_t ref[kOSAsyncRef64Count];
 	char type[IONM_NAME_MAX];
 	OSDictionary *dict = NULL;
@@ -238,7 +175,7 @@ is_io_service_add_notification_ool_64(struct mig_request *req, struct mig_reply 
 	IOReturn result;
 	kern_return_t kr;
 
-	ionm_string(&a, type, sizeof(type));
+	mig_read_string(&a, type, sizeof(type));
 	ionm_reference(&a, ref, &refCnt);
 	if (a.bad || a.left != 0 || ionm_wake_port(req) == NULL || req->nool != 1)
 		return MIG_BAD_ARGUMENTS;
@@ -264,7 +201,7 @@ is_io_service_add_notification_ool_64(struct mig_request *req, struct mig_reply 
 static kern_return_t
 is_io_service_add_interest_notification_64(struct mig_request *req, struct mig_reply *rep)
 {
-	struct ionm_args a = {req->args, req->args_len, false};
+	struct mig_reader a = mig_reader_begin(req);
 	io_user_reference_t ref[kOSAsyncRef64Count];
 	char type[IONM_NAME_MAX];
 	OSObject *notification = NULL;
@@ -272,7 +209,7 @@ is_io_service_add_interest_notification_64(struct mig_request *req, struct mig_r
 	uint32_t refCnt;
 	IOReturn ret;
 
-	ionm_string(&a, type, sizeof(type));
+	mig_read_string(&a, type, sizeof(type));
 	ionm_reference(&a, ref, &refCnt);
 	if (a.bad || a.left != 0 || ionm_wake_port(req) == NULL || req->nool != 0)
 		return MIG_BAD_ARGUMENTS;
@@ -289,32 +226,20 @@ is_io_service_add_interest_notification_64(struct mig_request *req, struct mig_r
 
 /* ---- connections ---------------------------------------------------------------- */
 
-/* The user client behind the destination (a connect port), retained; NULL for anything else. */
-static IOUserClient *
-ionm_client(struct mig_request *req)
-{
-	OSObject *obj = iokit_lookup_object_port(req->port, IKOT_IOKIT_CONNECT);
-	IOUserClient *uc = OSDynamicCast(IOUserClient, obj);
-
-	if (uc == NULL)
-		OSSafeReleaseNULL(obj);
-	return uc;
-}
-
 static kern_return_t
 is_io_connect_set_notification_port_64(struct mig_request *req, struct mig_reply *rep)
 {
-	struct ionm_args a = {req->args, req->args_len, false};
+	struct mig_reader a = mig_reader_begin(req);
 	IOUserClient *uc;
 	uint32_t type;
 	uint64_t ref;
 	IOReturn ret;
 
-	type = ionm_u32(&a);
-	ref = ionm_u64(&a);
+	type = mig_read_u32(&a);
+	ref = mig_read_u64(&a);
 	if (a.bad || a.left != 0 || req->nports != 1 || req->nool != 0)
 		return MIG_BAD_ARGUMENTS;
-	if ((uc = ionm_client(req)) == NULL)
+	if ((uc = iokit_mig_connect_client(req)) == NULL)
 		return kIOReturnBadArgument;
 	if ((ret = iouc_call_enter(uc)) == kIOReturnSuccess) {
 		ret = IOUserClient_registerNotificationPort(uc, req->ports[0], type, ref);
@@ -326,22 +251,6 @@ is_io_connect_set_notification_port_64(struct mig_request *req, struct mig_reply
 	return ret;
 }
 
-/* A descriptor over a structure in the caller's memory, as io_connect_method makes it. */
-static IOReturn
-ionm_descriptor(struct mig_request *req, uint64_t address, uint64_t size, IOOptionBits direction,
-                IOMemoryDescriptor **md)
-{
-	*md = NULL;
-	if (address == 0)
-		return kIOReturnSuccess;
-#if IOUC_LARGE_STRUCTS
-	*md = IOMemoryDescriptor_withAddressRange(address, size, direction, proc_task(req->proc));
-	return *md != NULL ? kIOReturnSuccess : kIOReturnBadArgument;
-#else
-	return kIOReturnBadArgument;
-#endif
-}
-
 /*
  * io_connect_async_method: io_connect_method's arguments after the wake
  * port and the reference (IOKitMIG_connect.c has their layout). The
@@ -351,102 +260,13 @@ ionm_descriptor(struct mig_request *req, uint64_t address, uint64_t size, IOOpti
 static kern_return_t
 is_io_connect_async_method(struct mig_request *req, struct mig_reply *rep)
 {
-	struct ionm_args a = {req->args, req->args_len, false};
-	IOExternalMethodArguments args;
+	struct mig_reader a = mig_reader_begin(req);
 	io_user_reference_t ref[kOSAsyncRef64Count];
-	uint64_t scalar_in[IONM_SCALAR_MAX], scalar_out[IONM_SCALAR_MAX];
-	const uint8_t *scalars, *inband_in;
-	uint32_t refCnt, selector, nscalar_in, ninband_in, inband_room, scalar_room, outlen, padded;
-	uint64_t ool_in, ool_in_size, ool_out, ool_out_size;
-	IOMemoryDescriptor *in_md = NULL, *out_md = NULL;
-	struct ipc_port *wake;
-	uint8_t *inband_out;
-	IOUserClient *uc;
-	IOReturn ret;
+	uint32_t refCnt;
 
+	/* The reference comes first; the rest is io_connect_method's (IOKitMIG_connect.c). */
 	ionm_reference(&a, ref, &refCnt);
-	selector = ionm_u32(&a);
-	nscalar_in = ionm_u32(&a);
-	scalars = nscalar_in <= IONM_SCALAR_MAX ? ionm_take(&a, nscalar_in * 8u) : NULL;
-	ninband_in = ionm_u32(&a);
-	inband_in = ninband_in <= IONM_INBAND_MAX ? ionm_take(&a, (ninband_in + 3u) & ~3u) : NULL;
-	ool_in = ionm_u64(&a);
-	ool_in_size = ionm_u64(&a);
-	inband_room = ionm_u32(&a);
-	scalar_room = ionm_u32(&a);
-	ool_out = ionm_u64(&a);
-	ool_out_size = ionm_u64(&a);
-	if (a.bad || a.left != 0 || scalars == NULL || inband_in == NULL || req->nports != 1 ||
-	    req->nool != 0)
-		return MIG_BAD_ARGUMENTS;
-	wake = req->ports[0];
-	if (refCnt < 1 || wake == NULL)
-		return kIOReturnBadArgument; /* XNU: a reference of at least one word */
-	if (inband_room > IONM_INBAND_MAX)
-		inband_room = IONM_INBAND_MAX;
-	if (scalar_room > IONM_SCALAR_MAX)
-		scalar_room = IONM_SCALAR_MAX;
-	if ((uc = ionm_client(req)) == NULL)
-		return kIOReturnBadArgument;
-	if ((ret = iouc_call_enter(uc)) != kIOReturnSuccess) {
-		OSObject_release(uc);
-		return ret;
-	}
-	if ((ret = ionm_descriptor(req, ool_in, ool_in_size, kIODirectionOut, &in_md)) != kIOReturnSuccess ||
-	    (ret = ionm_descriptor(req, ool_out_size != 0 ? ool_out : 0, ool_out_size, kIODirectionIn,
-	                           &out_md)) != kIOReturnSuccess)
-		goto out;
-
-	ref[kIOAsyncReservedIndex] = (io_user_reference_t)(uintptr_t)wake | kIOUCAsync64Flag;
-	memcpy(scalar_in, scalars, nscalar_in * 8u);
-	memset(scalar_out, 0, sizeof(scalar_out));
-	inband_out = rep->data + 4; /* written in place in the reply, after its count */
-	memset(inband_out, 0, inband_room);
-
-	memset(&args, 0, sizeof(args));
-	args.version = kIOExternalMethodArgumentsCurrentVersion;
-	args.selector = selector;
-	args.asyncWakePort = wake;
-	args.asyncReference = ref;
-	args.asyncReferenceCount = refCnt;
-	args.scalarInput = scalar_in;
-	args.scalarInputCount = nscalar_in;
-	args.structureInput = ninband_in > 0 ? inband_in : NULL;
-	args.structureInputSize = ninband_in;
-	args.structureInputDescriptor = in_md;
-	args.scalarOutput = scalar_out;
-	args.scalarOutputCount = scalar_room;
-	args.structureOutput = inband_room > 0 ? inband_out : NULL;
-	args.structureOutputSize = inband_room;
-	args.structureOutputDescriptor = out_md;
-	args.structureOutputDescriptorSize = out_md != NULL ? (uint32_t)ool_out_size : 0;
-
-	ret = IOUserClient_externalMethod(uc, selector, &args, NULL, NULL, NULL);
-	if (ret != kIOReturnSuccess)
-		goto out; /* the wake port right is dropped with the request */
-	/* The method took the reference: its wake port right now belongs to it (releaseAsyncReference64). */
-	req->ports[0] = NULL;
-
-	outlen = args.structureOutputSize < inband_room ? args.structureOutputSize : inband_room;
-	if (args.scalarOutputCount > scalar_room)
-		args.scalarOutputCount = scalar_room;
-	ool_out_size = out_md != NULL && args.structureOutputDescriptorSize < ool_out_size
-	                       ? args.structureOutputDescriptorSize
-	                       : (out_md != NULL ? ool_out_size : 0);
-	padded = (outlen + 3u) & ~3u;
-	memcpy(rep->data, &outlen, 4);
-	memset(rep->data + 4 + outlen, 0, padded - outlen);
-	rep->data_len = 4 + padded;
-	if (mig_reply_data(rep, &args.scalarOutputCount, 4) != KERN_SUCCESS ||
-	    mig_reply_data(rep, scalar_out, args.scalarOutputCount * 8u) != KERN_SUCCESS ||
-	    mig_reply_data(rep, &ool_out_size, 8) != KERN_SUCCESS)
-		ret = KERN_RESOURCE_SHORTAGE;
-out:
-	OSSafeReleaseNULL(in_md);
-	OSSafeReleaseNULL(out_md);
-	iouc_call_exit(uc);
-	OSObject_release(uc);
-	return ret;
+	return iokit_mig_connect_method(req, rep, &a, req->nports == 1 ? req->ports[0] : NULL, ref, refCnt);
 }
 
 /* ---- the table ------------------------------------------------------------------- */

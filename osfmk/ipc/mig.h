@@ -98,6 +98,43 @@ mig_args(const struct mig_request *req, size_t size)
 	return req->args_len == size ? req->args : NULL;
 }
 
+/*
+ * Reading a request's argument bytes in order (the layout of every
+ * kexthost MIG routine: 32/64-bit scalars; a counted array or string is a
+ * 32-bit count and the bytes padded to 4). Any read past the end, or a
+ * count over its maximum, marks the reader bad; a routine checks
+ * mig_read_done at the end and answers MIG_BAD_ARGUMENTS.
+ */
+struct mig_reader {
+	const uint8_t *p;
+	uint32_t left;
+	bool bad;
+};
+
+static inline struct mig_reader
+mig_reader_begin(const struct mig_request *req)
+{
+	return (struct mig_reader){(const uint8_t *)req->args, req->args_len, false};
+}
+
+/* The next n bytes (in the message), or NULL (bad). */
+const void *mig_read_take(struct mig_reader *a, uint32_t n);
+uint32_t mig_read_u32(struct mig_reader *a);
+uint64_t mig_read_u64(struct mig_reader *a);
+/* A counted byte array of at most max bytes: its bytes and *count. */
+const void *mig_read_bytes(struct mig_reader *a, uint32_t max, uint32_t *count);
+/* A string of at most max bytes with its NUL, into buf ("" when bad). */
+void mig_read_string(struct mig_reader *a, char *buf, uint32_t max);
+/* Every byte was read, and well. */
+static inline bool
+mig_read_done(const struct mig_reader *a)
+{
+	return !a->bad && a->left == 0;
+}
+
+/* A string reply argument (count with the NUL, bytes padded to 4), cut to max bytes. */
+kern_return_t mig_reply_string(struct mig_reply *rep, const char *s, uint32_t max);
+
 /* Append to the reply. 0, or KERN_RESOURCE_SHORTAGE when it is full (rights/memory then released). */
 kern_return_t mig_reply_port(struct mig_reply *rep, struct ipc_port *send_right);
 kern_return_t mig_reply_ool(struct mig_reply *rep, void *kalloc_data, uint32_t size);
