@@ -10,167 +10,12 @@
 #include <plist/plist.h>
 #include <kexthost/kh_mach.h>
 #include <IOKit/IOKitLib.h>
+#include "lib/libkexthost/iokl_msg.h"
 
 const mach_port_t kIOMasterPortDefault = MACH_PORT_NULL;
 const mach_port_t kIOMainPortDefault = MACH_PORT_NULL;
 
-/* ---- building requests, reading replies ----------------------------------- */
-
-struct iokl_msg {
-	mach_msg_header_t head;
-	uint8_t body[8192]; /* [body, descriptors] NDR, arguments; the reply lands here too */
-};
-
-struct iokl_req {
-	struct iokl_msg m;
-	uint32_t len;  /* bytes after the header */
-	uint32_t nool; /* out-of-line descriptors already placed */
-};
-
-static const NDR_record_t iokl_ndr = {.int_rep = NDR_INT_LITTLE_ENDIAN};
-
-/* A request to `dest` for routine `id`; nool out-of-line regions (placed with iokl_ool) come first. */
-static void
-iokl_begin(struct iokl_req *r, mach_port_t dest, mach_msg_id_t id, unsigned int nool)
-{
-	memset(&r->m.head, 0, sizeof(r->m.head));
-	r->m.head.msgh_remote_port = dest;
-	r->m.head.msgh_id = id;
-	r->len = 0;
-	r->nool = 0;
-	if (nool > 0) {
-		mach_msg_body_t b = {.msgh_descriptor_count = nool};
-		r->m.head.msgh_bits = MACH_MSGH_BITS_COMPLEX;
-		memcpy(r->m.body, &b, sizeof(b));
-		r->len = sizeof(b) + nool * sizeof(mach_msg_ool_descriptor_t);
-	}
-	memcpy(r->m.body + r->len, &iokl_ndr, sizeof(iokl_ndr));
-	r->len += sizeof(iokl_ndr);
-}
-
-static void
-iokl_ool(struct iokl_req *r, const void *data, uint32_t size)
-{
-	mach_msg_ool_descriptor_t d = {.address = (uint64_t)(uintptr_t)data,
-	                               .copy = MACH_MSG_PHYSICAL_COPY,
-	                               .type = MACH_MSG_OOL_DESCRIPTOR,
-	                               .size = size};
-	memcpy(r->m.body + sizeof(mach_msg_body_t) + r->nool * sizeof(d), &d, sizeof(d));
-	r->nool++;
-}
-
-static void
-iokl_u32(struct iokl_req *r, uint32_t v)
-{
-	memcpy(r->m.body + r->len, &v, 4);
-	r->len += 4;
-}
-
-/* A string argument: byte count with the NUL, then the bytes padded to 4. */
-static int
-iokl_string(struct iokl_req *r, const char *s, uint32_t max)
-{
-	uint32_t n = (uint32_t)strlen(s) + 1;
-
-	if (n > max)
-		return 0;
-	iokl_u32(r, n);
-	memset(r->m.body + r->len, 0, (n + 3u) & ~3u);
-	memcpy(r->m.body + r->len, s, n);
-	r->len += (n + 3u) & ~3u;
-	return 1;
-}
-
-/* Send and receive; the reply's data (after NDR, and after RetCode for a simple reply) is at *out. */
-static kern_return_t
-iokl_call(struct iokl_req *r, const uint8_t **out, uint32_t *out_len)
-{
-	kern_return_t kr;
-	uint32_t off, size;
-
-	kr = kh_mig_call(&r->m.head, (mach_msg_size_t)(sizeof(r->m.head) + r->len), &r->m.head, sizeof(r->m));
-	if (kr != KERN_SUCCESS)
-		return kr;
-	size = r->m.head.msgh_size;
-	off = 0;
-	if (r->m.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) {
-		mach_msg_body_t b;
-		memcpy(&b, r->m.body, sizeof(b));
-		off = sizeof(b);
-		for (uint32_t i = 0; i < b.msgh_descriptor_count; i++) {
-			mach_msg_type_descriptor_t t;
-			memcpy(&t, r->m.body + off, sizeof(t));
-			off += t.type == MACH_MSG_PORT_DESCRIPTOR ? sizeof(mach_msg_port_descriptor_t)
-			                                          : sizeof(mach_msg_ool_descriptor_t);
-		}
-		off += sizeof(NDR_record_t);
-	} else {
-		off = sizeof(NDR_record_t) + sizeof(kern_return_t);
-	}
-	if (size < sizeof(r->m.head) + off)
-		return MIG_TYPE_ERROR;
-	*out = r->m.body + off;
-	*out_len = size - (uint32_t)sizeof(r->m.head) - off;
-	return KERN_SUCCESS;
-}
-
-/* The reply's idx-th descriptor. */
-static int
-iokl_desc(const struct iokl_req *r, unsigned int idx, mach_msg_port_descriptor_t *port,
-          mach_msg_ool_descriptor_t *ool)
-{
-	mach_msg_body_t b;
-	uint32_t off = sizeof(b);
-
-	if (!(r->m.head.msgh_bits & MACH_MSGH_BITS_COMPLEX))
-		return 0;
-	memcpy(&b, r->m.body, sizeof(b));
-	for (uint32_t i = 0; i < b.msgh_descriptor_count; i++) {
-		mach_msg_type_descriptor_t t;
-		memcpy(&t, r->m.body + off, sizeof(t));
-		if (i == idx) {
-			if (t.type == MACH_MSG_PORT_DESCRIPTOR && port != NULL) {
-				memcpy(port, r->m.body + off, sizeof(*port));
-				return 1;
-			}
-			if (t.type == MACH_MSG_OOL_DESCRIPTOR && ool != NULL) {
-				memcpy(ool, r->m.body + off, sizeof(*ool));
-				return 1;
-			}
-			return 0;
-		}
-		off += t.type == MACH_MSG_PORT_DESCRIPTOR ? sizeof(mach_msg_port_descriptor_t)
-		                                          : sizeof(mach_msg_ool_descriptor_t);
-	}
-	return 0;
-}
-
-static kern_return_t
-iokl_reply_object(const struct iokl_req *r, io_object_t *obj)
-{
-	mach_msg_port_descriptor_t d;
-
-	*obj = IO_OBJECT_NULL;
-	if (!iokl_desc(r, 0, &d, NULL))
-		return MIG_TYPE_ERROR;
-	*obj = d.name;
-	return KERN_SUCCESS;
-}
-
-static kern_return_t
-iokl_reply_string(const uint8_t *p, uint32_t len, char *buf, uint32_t max)
-{
-	uint32_t n;
-
-	if (len < 4)
-		return MIG_TYPE_ERROR;
-	memcpy(&n, p, 4);
-	if (n == 0 || n > max || n > len - 4)
-		return MIG_TYPE_ERROR;
-	memcpy(buf, p + 4, n);
-	buf[n - 1] = '\0';
-	return KERN_SUCCESS;
-}
+/* ---- building requests, reading replies: lib/libkexthost/iokl_msg.c ------------- */
 
 static mach_port_t
 iokl_master(mach_port_t master)
@@ -248,7 +93,7 @@ IOObjectGetClass(io_object_t object, io_name_t className)
 	uint32_t n;
 	kern_return_t kr;
 
-	iokl_begin(&r, object, 2800, 0);
+	iokl_begin(&r, object, 2800, 0, 0);
 	kr = iokl_call(&r, &p, &n);
 	return kr != KERN_SUCCESS ? kr : iokl_reply_string(p, n, className, sizeof(io_name_t));
 }
@@ -260,7 +105,7 @@ IOObjectConformsTo(io_object_t object, const char *className)
 	const uint8_t *p;
 	uint32_t n, conforms = 0;
 
-	iokl_begin(&r, object, 2801, 0);
+	iokl_begin(&r, object, 2801, 0, 0);
 	if (!iokl_string(&r, className, sizeof(io_name_t)) || iokl_call(&r, &p, &n) != KERN_SUCCESS || n < 4)
 		return 0;
 	memcpy(&conforms, p, 4);
@@ -274,7 +119,7 @@ IOObjectGetKernelRetainCount(io_object_t object)
 	const uint8_t *p;
 	uint32_t n, count = 0;
 
-	iokl_begin(&r, object, 2830, 0);
+	iokl_begin(&r, object, 2830, 0, 0);
 	if (iokl_call(&r, &p, &n) == KERN_SUCCESS && n >= 4)
 		memcpy(&count, p, 4);
 	return count;
@@ -288,7 +133,7 @@ IOObjectCopySuperclassForClass(const char *classname)
 	uint32_t n;
 	io_name_t name;
 
-	iokl_begin(&r, iokl_master(MACH_PORT_NULL), 2860, 0);
+	iokl_begin(&r, iokl_master(MACH_PORT_NULL), 2860, 0, 0);
 	if (!iokl_string(&r, classname, sizeof(io_name_t)) || iokl_call(&r, &p, &n) != KERN_SUCCESS ||
 	    iokl_reply_string(p, n, name, sizeof(name)) != KERN_SUCCESS)
 		return NULL;
@@ -305,8 +150,8 @@ IOIteratorNext(io_iterator_t iterator)
 	uint32_t n;
 	io_object_t obj;
 
-	iokl_begin(&r, iterator, 2802, 0);
-	if (iokl_call(&r, &p, &n) != KERN_SUCCESS || iokl_reply_object(&r, &obj) != KERN_SUCCESS)
+	iokl_begin(&r, iterator, 2802, 0, 0);
+	if (iokl_call(&r, &p, &n) != KERN_SUCCESS || iokl_reply_port(&r, &obj) != KERN_SUCCESS)
 		return IO_OBJECT_NULL;
 	return obj;
 }
@@ -318,7 +163,7 @@ IOIteratorReset(io_iterator_t iterator)
 	const uint8_t *p;
 	uint32_t n;
 
-	iokl_begin(&r, iterator, 2803, 0);
+	iokl_begin(&r, iterator, 2803, 0, 0);
 	(void)iokl_call(&r, &p, &n);
 }
 
@@ -329,7 +174,7 @@ IOIteratorIsValid(io_iterator_t iterator)
 	const uint8_t *p;
 	uint32_t n, valid = 0;
 
-	iokl_begin(&r, iterator, 2834, 0);
+	iokl_begin(&r, iterator, 2834, 0, 0);
 	if (iokl_call(&r, &p, &n) == KERN_SUCCESS && n >= 4)
 		memcpy(&valid, p, 4);
 	return valid != 0;
@@ -385,7 +230,7 @@ IOServiceGetMatchingServices(mach_port_t masterPort, plist_t matching, io_iterat
 	plist_free(matching); /* consumed, as Apple's is */
 	if (xml == NULL)
 		return kIOReturnBadArgument;
-	iokl_begin(&r, iokl_master(masterPort), 2857, 1);
+	iokl_begin(&r, iokl_master(masterPort), 2857, 0, 1);
 	iokl_ool(&r, xml, xlen + 1); /* with its NUL */
 	kr = iokl_call(&r, &p, &n);
 	free(xml);
@@ -396,7 +241,7 @@ IOServiceGetMatchingServices(mach_port_t masterPort, plist_t matching, io_iterat
 	memcpy(&result, p, 4);
 	if (result != KERN_SUCCESS)
 		return result;
-	return iokl_reply_object(&r, existing);
+	return iokl_reply_port(&r, existing);
 }
 
 io_service_t
@@ -422,7 +267,7 @@ IOServiceGetBusyState(io_service_t service, uint32_t *busyState)
 	uint32_t n;
 	kern_return_t kr;
 
-	iokl_begin(&r, service, 2831, 0);
+	iokl_begin(&r, service, 2831, 0, 0);
 	kr = iokl_call(&r, &p, &n);
 	if (kr == KERN_SUCCESS && n < 4)
 		kr = MIG_TYPE_ERROR;
@@ -438,7 +283,7 @@ IOServiceWaitQuiet(io_service_t service, mach_timespec_t *waitTime)
 	const uint8_t *p;
 	uint32_t n;
 
-	iokl_begin(&r, service, 2832, 0);
+	iokl_begin(&r, service, 2832, 0, 0);
 	iokl_u32(&r, waitTime ? waitTime->tv_sec : 0);
 	iokl_u32(&r, waitTime ? (uint32_t)waitTime->tv_nsec : 0);
 	return iokl_call(&r, &p, &n);
@@ -480,8 +325,8 @@ IORegistryGetRootEntry(mach_port_t masterPort)
 	uint32_t n;
 	io_object_t obj;
 
-	iokl_begin(&r, iokl_master(masterPort), 2827, 0);
-	if (iokl_call(&r, &p, &n) != KERN_SUCCESS || iokl_reply_object(&r, &obj) != KERN_SUCCESS)
+	iokl_begin(&r, iokl_master(masterPort), 2827, 0, 0);
+	if (iokl_call(&r, &p, &n) != KERN_SUCCESS || iokl_reply_port(&r, &obj) != KERN_SUCCESS)
 		return IO_OBJECT_NULL;
 	return obj;
 }
@@ -494,9 +339,9 @@ IORegistryEntryFromPath(mach_port_t masterPort, const char *path)
 	uint32_t n;
 	io_object_t obj;
 
-	iokl_begin(&r, iokl_master(masterPort), 2809, 0);
+	iokl_begin(&r, iokl_master(masterPort), 2809, 0, 0);
 	if (!iokl_string(&r, path, sizeof(io_string_t)) || iokl_call(&r, &p, &n) != KERN_SUCCESS ||
-	    iokl_reply_object(&r, &obj) != KERN_SUCCESS)
+	    iokl_reply_port(&r, &obj) != KERN_SUCCESS)
 		return IO_OBJECT_NULL;
 	return obj;
 }
@@ -509,7 +354,7 @@ iokl_iterator_call(struct iokl_req *r, io_iterator_t *iterator)
 	kern_return_t kr = iokl_call(r, &p, &n);
 
 	*iterator = IO_OBJECT_NULL;
-	return kr != KERN_SUCCESS ? kr : iokl_reply_object(r, iterator);
+	return kr != KERN_SUCCESS ? kr : iokl_reply_port(r, iterator);
 }
 
 kern_return_t
@@ -518,7 +363,7 @@ IORegistryCreateIterator(mach_port_t masterPort, const char *plane, IOOptionBits
 {
 	struct iokl_req r;
 
-	iokl_begin(&r, iokl_master(masterPort), 2806, 0);
+	iokl_begin(&r, iokl_master(masterPort), 2806, 0, 0);
 	if (!iokl_string(&r, plane, sizeof(io_name_t)))
 		return kIOReturnBadArgument;
 	iokl_u32(&r, options);
@@ -531,7 +376,7 @@ IORegistryEntryCreateIterator(io_registry_entry_t entry, const char *plane, IOOp
 {
 	struct iokl_req r;
 
-	iokl_begin(&r, entry, 2833, 0);
+	iokl_begin(&r, entry, 2833, 0, 0);
 	if (!iokl_string(&r, plane, sizeof(io_name_t)))
 		return kIOReturnBadArgument;
 	iokl_u32(&r, options);
@@ -543,7 +388,7 @@ IORegistryEntryGetChildIterator(io_registry_entry_t entry, const char *plane, io
 {
 	struct iokl_req r;
 
-	iokl_begin(&r, entry, 2813, 0);
+	iokl_begin(&r, entry, 2813, 0, 0);
 	if (!iokl_string(&r, plane, sizeof(io_name_t)))
 		return kIOReturnBadArgument;
 	return iokl_iterator_call(&r, iterator);
@@ -554,7 +399,7 @@ IORegistryEntryGetParentIterator(io_registry_entry_t entry, const char *plane, i
 {
 	struct iokl_req r;
 
-	iokl_begin(&r, entry, 2814, 0);
+	iokl_begin(&r, entry, 2814, 0, 0);
 	if (!iokl_string(&r, plane, sizeof(io_name_t)))
 		return kIOReturnBadArgument;
 	return iokl_iterator_call(&r, iterator);
@@ -595,7 +440,7 @@ iokl_name_call(io_registry_entry_t entry, mach_msg_id_t id, const char *plane, c
 	uint32_t n;
 	kern_return_t kr;
 
-	iokl_begin(&r, entry, id, 0);
+	iokl_begin(&r, entry, id, 0, 0);
 	if (plane != NULL && !iokl_string(&r, plane, sizeof(io_name_t)))
 		return kIOReturnBadArgument;
 	kr = iokl_call(&r, &p, &n);
@@ -635,7 +480,7 @@ IORegistryEntryGetRegistryEntryID(io_registry_entry_t entry, uint64_t *entryID)
 	kern_return_t kr;
 
 	*entryID = 0;
-	iokl_begin(&r, entry, 2871, 0);
+	iokl_begin(&r, entry, 2871, 0, 0);
 	kr = iokl_call(&r, &p, &n);
 	if (kr == KERN_SUCCESS && n < 8)
 		kr = MIG_TYPE_ERROR;
@@ -651,7 +496,7 @@ IORegistryEntryInPlane(io_registry_entry_t entry, const char *plane)
 	const uint8_t *p;
 	uint32_t n, in = 0;
 
-	iokl_begin(&r, entry, 2829, 0);
+	iokl_begin(&r, entry, 2829, 0, 0);
 	if (!iokl_string(&r, plane, sizeof(io_name_t)) || iokl_call(&r, &p, &n) != KERN_SUCCESS || n < 4)
 		return 0;
 	memcpy(&in, p, 4);
@@ -670,7 +515,7 @@ IORegistryEntryCreateCFProperties(io_registry_entry_t entry, plist_t *properties
 	(void)allocator;
 	(void)options;
 	*properties = NULL;
-	iokl_begin(&r, entry, 2811, 0);
+	iokl_begin(&r, entry, 2811, 0, 0);
 	kr = iokl_call(&r, &p, &n);
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -688,7 +533,7 @@ IORegistryEntryCreateCFProperty(io_registry_entry_t entry, const char *key, void
 
 	(void)allocator;
 	(void)options;
-	iokl_begin(&r, entry, 2805, 0);
+	iokl_begin(&r, entry, 2805, 0, 0);
 	if (key == NULL || !iokl_string(&r, key, sizeof(io_name_t)) || iokl_call(&r, &p, &n) != KERN_SUCCESS)
 		return NULL;
 	/* The value comes wrapped: kreq_object_to_xml writes a whole plist document. */
@@ -709,7 +554,7 @@ IORegistryEntrySetCFProperties(io_registry_entry_t entry, plist_t properties)
 	plist_to_xml(properties, &xml, &xlen);
 	if (xml == NULL)
 		return kIOReturnNoMemory;
-	iokl_begin(&r, entry, 2828, 1);
+	iokl_begin(&r, entry, 2828, 0, 1);
 	iokl_ool(&r, xml, xlen + 1); /* with its NUL */
 	kr = iokl_call(&r, &p, &n);
 	free(xml);

@@ -17,6 +17,7 @@
 #include <plist/plist.h>
 #include <kexthost/kh_mach.h>
 #include <IOKit/IOKitLib.h>
+#include "lib/libkexthost/iokl_msg.h"
 #include "lib/libkexthost/mach_internal.h"
 
 enum {
@@ -35,150 +36,27 @@ struct IONotificationPort {
 	mach_port_t port; /* the wake port: a receive right */
 };
 
-/* ---- requests (the pattern of IOKitLib.c, with a port descriptor first) ---------------- */
+/* ---- requests: lib/libkexthost/iokl_msg.c, with the wake port after any out-of-line matching ---- */
 
-struct ionl_req {
-	struct {
-		mach_msg_header_t head;
-		uint8_t body[8192]; /* [body, descriptors] NDR, arguments; the reply lands here too */
-	} m;
-	uint32_t len;   /* bytes after the header */
-	uint32_t ndesc; /* descriptors placed */
-};
-
-static const NDR_record_t ionl_ndr = {.int_rep = NDR_INT_LITTLE_ENDIAN};
-
-/* A request with a wake port descriptor (MAKE_SEND from our receive right) and nool out-of-line regions. */
+/*
+ * A request with nool out-of-line regions (added next, with iokl_ool) and
+ * then the wake port (MAKE_SEND from our receive right): MIG orders
+ * descriptors as the routine's arguments, and the matching comes first.
+ */
 static void
-ionl_begin(struct ionl_req *r, mach_port_t dest, mach_msg_id_t id, mach_port_t wake, unsigned int nool)
+ionl_begin(struct iokl_req *r, mach_port_t dest, mach_msg_id_t id, mach_port_t wake, unsigned int nool)
 {
-	mach_msg_body_t b = {.msgh_descriptor_count = 1 + nool};
-	mach_msg_port_descriptor_t d = {
-	        .name = wake, .disposition = MACH_MSG_TYPE_MAKE_SEND, .type = MACH_MSG_PORT_DESCRIPTOR};
-
-	memset(&r->m.head, 0, sizeof(r->m.head));
-	r->m.head.msgh_remote_port = dest;
-	r->m.head.msgh_id = id;
-	r->m.head.msgh_bits = MACH_MSGH_BITS_COMPLEX;
-	memcpy(r->m.body, &b, sizeof(b));
-	r->len = sizeof(b);
-	r->ndesc = 0;
-	/* MIG orders descriptors as the arguments: an out-of-line matching comes before the wake port. */
-	r->len += nool * sizeof(mach_msg_ool_descriptor_t);
-	memcpy(r->m.body + r->len, &d, sizeof(d));
-	r->len += sizeof(d);
-	memcpy(r->m.body + r->len, &ionl_ndr, sizeof(ionl_ndr));
-	r->len += sizeof(ionl_ndr);
+	iokl_begin(r, dest, id, 1, nool);
+	r->doff += nool * sizeof(mach_msg_ool_descriptor_t);
+	iokl_port(r, wake, MACH_MSG_TYPE_MAKE_SEND);
+	r->doff = sizeof(mach_msg_body_t); /* the out-of-line regions go first */
 }
 
 static void
-ionl_ool(struct ionl_req *r, const void *data, uint32_t size)
+ionl_reference(struct iokl_req *r, const uint64_t *ref, uint32_t count)
 {
-	mach_msg_ool_descriptor_t d = {.address = (uint64_t)(uintptr_t)data,
-	                               .copy = MACH_MSG_PHYSICAL_COPY,
-	                               .type = MACH_MSG_OOL_DESCRIPTOR,
-	                               .size = size};
-
-	memcpy(r->m.body + sizeof(mach_msg_body_t) + r->ndesc * sizeof(d), &d, sizeof(d));
-	r->ndesc++;
-}
-
-static void
-ionl_put(struct ionl_req *r, const void *v, uint32_t n)
-{
-	if (n > 0)
-		memcpy(r->m.body + r->len, v, n);
-	r->len += n;
-}
-
-static void
-ionl_u32(struct ionl_req *r, uint32_t v)
-{
-	ionl_put(r, &v, 4);
-}
-
-static void
-ionl_u64(struct ionl_req *r, uint64_t v)
-{
-	ionl_put(r, &v, 8);
-}
-
-/* A counted byte array (a string with its NUL), padded to 4. */
-static void
-ionl_bytes(struct ionl_req *r, const void *p, uint32_t n)
-{
-	ionl_u32(r, n);
-	ionl_put(r, p, n);
-	memset(r->m.body + r->len, 0, ((n + 3u) & ~3u) - n);
-	r->len += ((n + 3u) & ~3u) - n;
-}
-
-static int
-ionl_string(struct ionl_req *r, const char *s, uint32_t max)
-{
-	uint32_t n = (uint32_t)strlen(s) + 1;
-
-	if (n > max)
-		return 0;
-	ionl_bytes(r, s, n);
-	return 1;
-}
-
-static void
-ionl_reference(struct ionl_req *r, const uint64_t *ref, uint32_t count)
-{
-	ionl_u32(r, count);
-	ionl_put(r, ref, count * 8u);
-}
-
-/* Send and receive; the reply's data at *out (after the descriptors and NDR, or RetCode). */
-static kern_return_t
-ionl_call(struct ionl_req *r, const uint8_t **out, uint32_t *out_len)
-{
-	kern_return_t kr;
-	uint32_t off, size;
-
-	kr = kh_mig_call(&r->m.head, (mach_msg_size_t)(sizeof(r->m.head) + r->len), &r->m.head, sizeof(r->m));
-	if (kr != KERN_SUCCESS)
-		return kr;
-	size = r->m.head.msgh_size;
-	if (r->m.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) {
-		mach_msg_body_t b;
-		memcpy(&b, r->m.body, sizeof(b));
-		off = sizeof(b);
-		for (uint32_t i = 0; i < b.msgh_descriptor_count && off < sizeof(r->m.body) - 16; i++) {
-			mach_msg_type_descriptor_t t;
-			memcpy(&t, r->m.body + off, sizeof(t));
-			off += t.type == MACH_MSG_PORT_DESCRIPTOR ? sizeof(mach_msg_port_descriptor_t)
-			                                          : sizeof(mach_msg_ool_descriptor_t);
-		}
-		off += sizeof(NDR_record_t);
-	} else {
-		off = sizeof(NDR_record_t) + sizeof(kern_return_t);
-	}
-	if (size < sizeof(r->m.head) + off || size > sizeof(r->m))
-		return MIG_TYPE_ERROR;
-	*out = r->m.body + off;
-	*out_len = size - (uint32_t)sizeof(r->m.head) - off;
-	return KERN_SUCCESS;
-}
-
-/* The reply's first descriptor, a port: its name. */
-static kern_return_t
-ionl_reply_port(const struct ionl_req *r, mach_port_t *name)
-{
-	mach_msg_body_t b;
-	mach_msg_port_descriptor_t d;
-
-	*name = MACH_PORT_NULL;
-	if (!(r->m.head.msgh_bits & MACH_MSGH_BITS_COMPLEX))
-		return MIG_TYPE_ERROR;
-	memcpy(&b, r->m.body, sizeof(b));
-	memcpy(&d, r->m.body + sizeof(b), sizeof(d));
-	if (b.msgh_descriptor_count < 1 || d.type != MACH_MSG_PORT_DESCRIPTOR)
-		return MIG_TYPE_ERROR;
-	*name = d.name;
-	return KERN_SUCCESS;
+	iokl_u32(r, count);
+	iokl_put(r, ref, count * 8u);
 }
 
 /* ---- notification ports --------------------------------------------------------------- */
@@ -399,7 +277,7 @@ IOServiceAddMatchingNotification(IONotificationPortRef notifyPort, const char *n
 {
 	uint64_t ref[kIOMatchingCalloutCount] = {0, (uint64_t)(uintptr_t)callback,
 	                                         (uint64_t)(uintptr_t)refCon};
-	struct ionl_req *r;
+	struct iokl_req *r;
 	const uint8_t *out;
 	uint32_t out_len, xml_len = 0;
 	char *xml = NULL;
@@ -421,18 +299,18 @@ IOServiceAddMatchingNotification(IONotificationPortRef notifyPort, const char *n
 		return kIOReturnNoMemory;
 	}
 	ionl_begin(r, notifyPort->master, IONL_ID_ADD_NOTIFICATION_OOL, notifyPort->port, 1);
-	ionl_ool(r, xml, xml_len + 1);
-	if (!ionl_string(r, notificationType, sizeof(io_name_t))) {
+	iokl_ool(r, xml, xml_len + 1);
+	if (!iokl_string(r, notificationType, sizeof(io_name_t))) {
 		kr = kIOReturnBadArgument;
 		goto out;
 	}
 	ionl_reference(r, ref, kIOMatchingCalloutCount);
-	kr = ionl_call(r, &out, &out_len);
+	kr = iokl_call(r, &out, &out_len);
 	if (kr == KERN_SUCCESS && out_len < sizeof(result))
 		kr = MIG_TYPE_ERROR;
 	if (kr == KERN_SUCCESS) {
 		memcpy(&result, out, sizeof(result));
-		kr = result != KERN_SUCCESS ? result : ionl_reply_port(r, notification);
+		kr = result != KERN_SUCCESS ? result : iokl_reply_port(r, notification);
 	}
 out:
 	free(xml);
@@ -447,7 +325,7 @@ IOServiceAddInterestNotification(IONotificationPortRef notifyPort, io_service_t 
 {
 	uint64_t ref[kIOInterestCalloutCount] = {0, (uint64_t)(uintptr_t)callback,
 	                                         (uint64_t)(uintptr_t)refCon, service};
-	struct ionl_req *r;
+	struct iokl_req *r;
 	const uint8_t *out;
 	uint32_t out_len;
 	kern_return_t kr;
@@ -459,14 +337,14 @@ IOServiceAddInterestNotification(IONotificationPortRef notifyPort, io_service_t 
 	if ((r = malloc(sizeof(*r))) == NULL)
 		return kIOReturnNoMemory;
 	ionl_begin(r, service, IONL_ID_ADD_INTEREST, notifyPort->port, 0);
-	if (!ionl_string(r, interestType, sizeof(io_name_t))) {
+	if (!iokl_string(r, interestType, sizeof(io_name_t))) {
 		free(r);
 		return kIOReturnBadArgument;
 	}
 	ionl_reference(r, ref, kIOInterestCalloutCount);
-	kr = ionl_call(r, &out, &out_len);
+	kr = iokl_call(r, &out, &out_len);
 	if (kr == KERN_SUCCESS)
-		kr = ionl_reply_port(r, notification);
+		kr = iokl_reply_port(r, notification);
 	free(r);
 	return kr;
 }
@@ -476,7 +354,7 @@ IOServiceAddInterestNotification(IONotificationPortRef notifyPort, io_service_t 
 kern_return_t
 IOConnectSetNotificationPort(io_connect_t connect, uint32_t type, mach_port_t port, uintptr_t reference)
 {
-	struct ionl_req *r;
+	struct iokl_req *r;
 	const uint8_t *out;
 	uint32_t out_len;
 	kern_return_t kr;
@@ -484,9 +362,9 @@ IOConnectSetNotificationPort(io_connect_t connect, uint32_t type, mach_port_t po
 	if ((r = malloc(sizeof(*r))) == NULL)
 		return kIOReturnNoMemory;
 	ionl_begin(r, connect, IONL_ID_SET_NOTIFICATION_PORT, port, 0);
-	ionl_u32(r, type);
-	ionl_u64(r, reference);
-	kr = ionl_call(r, &out, &out_len);
+	iokl_u32(r, type);
+	iokl_u64(r, reference);
+	kr = iokl_call(r, &out, &out_len);
 	free(r);
 	return kr;
 }
@@ -497,7 +375,7 @@ IOConnectCallAsyncMethod(mach_port_t connection, uint32_t selector, mach_port_t 
                          const void *inputStruct, size_t inputStructCnt, uint64_t *output,
                          uint32_t *outputCnt, void *outputStruct, size_t *outputStructCnt)
 {
-	struct ionl_req *r;
+	struct iokl_req *r;
 	const uint8_t *out;
 	uint32_t out_len, inband_room = 0, scalar_room, n, ns;
 	uint64_t ool_out = 0, ool_out_size = 0, ool_size;
@@ -525,24 +403,24 @@ IOConnectCallAsyncMethod(mach_port_t connection, uint32_t selector, mach_port_t 
 	ionl_begin(r, connection, IONL_ID_ASYNC_METHOD, wake_port, 0);
 	ionl_reference(r, reference, referenceCnt);
 	/* Then io_connect_method's arguments (lib/libkexthost/IOKitLib_connect.c sends the same). */
-	ionl_u32(r, selector);
-	ionl_u32(r, inputCnt);
-	ionl_put(r, input, inputCnt * 8u);
+	iokl_u32(r, selector);
+	iokl_u32(r, inputCnt);
+	iokl_put(r, input, inputCnt * 8u);
 	if (inputStructCnt <= IONL_INBAND_MAX) {
-		ionl_bytes(r, inputStruct, (uint32_t)inputStructCnt);
-		ionl_u64(r, 0);
-		ionl_u64(r, 0);
+		iokl_bytes(r, inputStruct, (uint32_t)inputStructCnt);
+		iokl_u64(r, 0);
+		iokl_u64(r, 0);
 	} else {
-		ionl_bytes(r, NULL, 0);
-		ionl_u64(r, (uint64_t)(uintptr_t)inputStruct);
-		ionl_u64(r, inputStructCnt);
+		iokl_bytes(r, NULL, 0);
+		iokl_u64(r, (uint64_t)(uintptr_t)inputStruct);
+		iokl_u64(r, inputStructCnt);
 	}
-	ionl_u32(r, inband_room);
-	ionl_u32(r, scalar_room);
-	ionl_u64(r, ool_out);
-	ionl_u64(r, ool_out_size);
+	iokl_u32(r, inband_room);
+	iokl_u32(r, scalar_room);
+	iokl_u64(r, ool_out);
+	iokl_u64(r, ool_out_size);
 
-	kr = ionl_call(r, &out, &out_len);
+	kr = iokl_call(r, &out, &out_len);
 	if (kr != KERN_SUCCESS)
 		goto out;
 	kr = MIG_TYPE_ERROR;
