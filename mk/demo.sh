@@ -134,7 +134,7 @@ fi
 # ==== end of Kernel control sockets ==================================================
 
 # ==== sysctl and character devices (issue 4; written by the dev helper) ================
-step "11. sysctl: the standard nodes, a root-only write refused to nobody, sysctl -a"
+step "11. sysctl and Mach: the standard nodes, a root-only write refused to nobody, sysctl -a, hostinfo over Mach messages"
 cat > "$BUILD/demo-sysctl.sh" << 'EOS'
 show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
 show sysctl kern.ostype kern.osrelease kern.version kern.boottime hw.ncpu hw.memsize
@@ -143,6 +143,8 @@ echo '$ setpriv --reuid=65534 ... sysctl kern.hostname=evil   (root only: refuse
 setpriv --reuid=65534 --regid=65534 --clear-groups sysctl kern.hostname=evil 2>&1 | sed 's/^/  /'
 echo '$ sysctl -a | head -n 12'
 sysctl -a | head -n 12 | sed 's/^/  /'
+echo '$ hostinfo   (host_self_trap, then the MIG routines host_kernel_version and host_info on the host port)'
+hostinfo 2>&1 | sed 's/^/  /'
 EOS
 chmod 755 "$BUILD" "$root" 2> /dev/null || true
 echo "\$ $K run --root $root -- sh demo-sysctl.sh"
