@@ -142,7 +142,8 @@ walk(const int *prefix, size_t n)
 	size_t curlen = n;
 	int found = 0;
 
-	memcpy(cur + 2, prefix, n * sizeof(int));
+	if (n != 0)
+		memcpy(cur + 2, prefix, n * sizeof(int)); /* prefix may be NULL for "all" */
 	for (;;) {
 		int next[KH_CTL_MAXNAME];
 		size_t len = sizeof(next);
