@@ -152,7 +152,7 @@ walk(const int *prefix, size_t n)
 		if (kh_sysctl(cur, (unsigned int)curlen + 2, next, &len, NULL, 0) != 0)
 			break;
 		curlen = len / sizeof(int);
-		if (curlen < n || memcmp(next, prefix, n * sizeof(int)) != 0)
+		if (curlen < n || (n != 0 && memcmp(next, prefix, n * sizeof(int)) != 0))
 			break;
 		memcpy(cur + 2, next, len);
 		if (oid_name(next, curlen, name, sizeof(name)) != 0)
