@@ -116,8 +116,11 @@ sleep 0.3
 kill -0 $rpid 2> /dev/null || fail "the read did not block: $(cat "$work/blocked.out")"
 kill -KILL $rpid
 wait $rpid 2> /dev/null || true
-sleep 0.3
-kextunload -b com.example.kext.BufferDevice > /dev/null 2>&1 || fail "unload after the client died"
+# The kernel notices the death asynchronously (hang-up watcher, then the worker): allow it time.
+i=0
+until kextunload -b com.example.kext.BufferDevice > /dev/null 2>&1; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "unload after the client died"; sleep 0.05
+done
 devls | grep -q bufdev && fail "nodes left after unload"
 kextunload -b com.example.kext.SysctlSample > /dev/null || fail "unload SysctlSample"
 set +e
