@@ -228,5 +228,7 @@ main(int argc, char **argv)
 		if (result == EX_OK || fatal)
 			result = st;
 	}
+	free(ids);
+	free(classes);
 	return result;
 }
