@@ -4,7 +4,7 @@
  *
  * A port (struct ipc_port) is a kernel object. Ports the kernel receives
  * on stand for kernel objects (ip_kotype / ip_kobject: the task, the host,
- * later I/O Kit objects and connections); a message sent to one of them
+ * I/O Kit objects and connections); a message sent to one of them
  * runs a MIG-style routine at once on the sender's thread and the reply
  * goes straight back (osfmk/ipc/ipc_kmsg.c). Ports a task receives on
  * (mach_reply_port, mach_port_allocate) carry messages the kernel sends
@@ -25,6 +25,8 @@
  * Locking: one mutex (ipc_lock) guards every port and space. Port traffic
  * in kexthost is control traffic (opening services, a few calls per
  * connection), and one lock keeps rights transfer between spaces simple.
+ * Port reference counts are atomic (released without the lock), and the
+ * fields read without it (ip_active, ip_receiver) are stored atomically.
  */
 #ifndef _OSFMK_IPC_IPC_H_
 #define _OSFMK_IPC_IPC_H_
