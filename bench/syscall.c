@@ -198,84 +198,45 @@ pin_all(int cpu)
 
 /* ---- the client ------------------------------------------------------------- */
 
-static int
-probe_path(char *buf, size_t size)
-{
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
+struct syscall_figures {
+	double nul, ioc, mig;
+};
 
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/'); /* .../bench/kbench */
-	if (slash == NULL)
-		return -1;
-	*slash = '\0';
-	slash = strrchr(exe, '/');
-	if (slash == NULL)
-		return -1;
-	*slash = '\0';
-	snprintf(buf, size, "%s/tests/helpers/kh_sysprobe", exe);
-	return access(buf, X_OK);
+/* kh_sysprobe's output: the null call's, the ioctl's and the MIG call's ns. */
+static void
+syscall_line(const char *line, void *ctx)
+{
+	struct syscall_figures *f = ctx;
+
+	sscanf(line, "null_ns %lf", &f->nul);
+	sscanf(line, "ioctl_ns %lf", &f->ioc);
+	sscanf(line, "mig_ns %lf", &f->mig);
 }
 
-/* Run kh_sysprobe bench in a child; fills null/ioctl/MIG call (ns). */
 static int
 run_probe(const char *probe, const char *sock, int no_shm, int n, double *nul, double *ioc, double *mig)
 {
-	char arg[32], line[128];
-	int pfd[2];
-	FILE *f;
-	pid_t c;
-	int st;
+	struct syscall_figures f = {0, 0, 0};
+	int err = bench_run_client(probe, sock, no_shm, n, syscall_line, &f);
 
-	*nul = *ioc = *mig = 0;
-	if (pipe(pfd) != 0)
-		return -1;
-	snprintf(arg, sizeof(arg), "%d", n);
-	c = fork();
-	if (c == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		setenv("KEXTHOST_SOCKET", sock, 1);
-		if (no_shm)
-			setenv("KEXTHOST_NO_SHM", "1", 1);
-		else
-			unsetenv("KEXTHOST_NO_SHM");
-		execl(probe, probe, "bench", arg, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	f = fdopen(pfd[0], "r");
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		sscanf(line, "null_ns %lf", nul);
-		sscanf(line, "ioctl_ns %lf", ioc);
-		sscanf(line, "mig_ns %lf", mig);
-	}
-	if (f != NULL)
-		fclose(f);
-	waitpid(c, &st, 0);
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 && *nul > 0 ? 0 : -1;
+	*nul = f.nul;
+	*ioc = f.ioc;
+	*mig = f.mig;
+	return err == 0 && f.nul > 0 ? 0 : -1;
 }
 
 void
 bench_syscall(bench_report_fn report)
 {
-	char root[] = "/tmp/kbench-syscall-XXXXXX", path[4200], sock[4200], probe[4200];
+	char root[] = "/tmp/kbench-syscall-XXXXXX", sock[4200], probe[4200];
 	double nul, ioc, mig, snul, sioc, smig, rs, rm, hg, hi;
 
-	if (probe_path(probe, sizeof(probe)) != 0) {
+	if (bench_helper_path("kh_sysprobe", probe, sizeof(probe)) != 0) {
 		printf("  (skipped: %s not built)\n", probe);
 		return;
 	}
-	if (mkdtemp(root) == NULL)
+	if (bench_kernel_root(root, sock, sizeof(sock)) != 0)
 		return;
-	snprintf(path, sizeof(path), "%s/var", root);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/var/run", root);
-	mkdir(path, 0755);
-	snprintf(sock, sizeof(sock), "%s/var/run/kexthost.sock", root);
 	if (k_syscall_server_start(root) != 0) {
 		printf("  (skipped: the request server did not start)\n");
 		return;
@@ -317,7 +278,5 @@ bench_syscall(bench_report_fn report)
 	pin_all(-1);
 
 	k_syscall_server_stop();
-	snprintf(path, sizeof(path), "rm -rf '%s'", root);
-	if (system(path) != 0)
-		printf("  (could not remove %s)\n", root);
+	bench_remove_root(root);
 }
