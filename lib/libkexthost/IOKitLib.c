@@ -115,13 +115,9 @@ IOObjectConformsTo(io_object_t object, const char *className)
 uint32_t
 IOObjectGetKernelRetainCount(io_object_t object)
 {
-	struct iokl_req r;
-	const uint8_t *p;
-	uint32_t n, count = 0;
+	uint32_t count;
 
-	iokl_begin(&r, object, 2830, 0, 0);
-	if (iokl_call(&r, &p, &n) == KERN_SUCCESS && n >= 4)
-		memcpy(&count, p, 4);
+	(void)iokl_call_scalar(object, 2830, &count, sizeof(count));
 	return count;
 }
 
@@ -170,13 +166,9 @@ IOIteratorReset(io_iterator_t iterator)
 int
 IOIteratorIsValid(io_iterator_t iterator)
 {
-	struct iokl_req r;
-	const uint8_t *p;
-	uint32_t n, valid = 0;
+	uint32_t valid;
 
-	iokl_begin(&r, iterator, 2834, 0, 0);
-	if (iokl_call(&r, &p, &n) == KERN_SUCCESS && n >= 4)
-		memcpy(&valid, p, 4);
+	(void)iokl_call_scalar(iterator, 2834, &valid, sizeof(valid));
 	return valid != 0;
 }
 
@@ -262,17 +254,11 @@ IOServiceGetMatchingService(mach_port_t masterPort, plist_t matching)
 kern_return_t
 IOServiceGetBusyState(io_service_t service, uint32_t *busyState)
 {
-	struct iokl_req r;
-	const uint8_t *p;
-	uint32_t n;
-	kern_return_t kr;
+	uint32_t busy;
+	kern_return_t kr = iokl_call_scalar(service, 2831, &busy, sizeof(busy));
 
-	iokl_begin(&r, service, 2831, 0, 0);
-	kr = iokl_call(&r, &p, &n);
-	if (kr == KERN_SUCCESS && n < 4)
-		kr = MIG_TYPE_ERROR;
 	if (kr == KERN_SUCCESS)
-		memcpy(busyState, p, 4);
+		*busyState = busy;
 	return kr;
 }
 
@@ -474,19 +460,7 @@ IORegistryEntryGetPath(io_registry_entry_t entry, const char *plane, io_string_t
 kern_return_t
 IORegistryEntryGetRegistryEntryID(io_registry_entry_t entry, uint64_t *entryID)
 {
-	struct iokl_req r;
-	const uint8_t *p;
-	uint32_t n;
-	kern_return_t kr;
-
-	*entryID = 0;
-	iokl_begin(&r, entry, 2871, 0, 0);
-	kr = iokl_call(&r, &p, &n);
-	if (kr == KERN_SUCCESS && n < 8)
-		kr = MIG_TYPE_ERROR;
-	if (kr == KERN_SUCCESS)
-		memcpy(entryID, p, 8);
-	return kr;
+	return iokl_call_scalar(entry, 2871, entryID, sizeof(*entryID));
 }
 
 int

@@ -174,3 +174,21 @@ iokl_reply_string(const uint8_t *p, uint32_t len, char *buf, uint32_t max)
 	buf[n - 1] = '\0';
 	return KERN_SUCCESS;
 }
+
+kern_return_t
+iokl_call_scalar(mach_port_t dest, mach_msg_id_t id, void *out, uint32_t size)
+{
+	struct iokl_req r;
+	const uint8_t *p;
+	uint32_t n;
+	kern_return_t kr;
+
+	memset(out, 0, size);
+	iokl_begin(&r, dest, id, 0, 0);
+	kr = iokl_call(&r, &p, &n);
+	if (kr == KERN_SUCCESS && n < size)
+		kr = MIG_TYPE_ERROR;
+	if (kr == KERN_SUCCESS)
+		memcpy(out, p, size);
+	return kr;
+}

@@ -43,6 +43,11 @@ int iokl_desc(const struct iokl_req *r, unsigned int idx, mach_msg_port_descript
               mach_msg_ool_descriptor_t *ool);
 /* The name in the reply's first descriptor, which must be a port. */
 kern_return_t iokl_reply_port(const struct iokl_req *r, mach_port_t *name);
+/*
+ * A routine with no arguments whose reply is one scalar of size bytes
+ * (zeroed on failure): the call's result, MIG_TYPE_ERROR for a short reply.
+ */
+kern_return_t iokl_call_scalar(mach_port_t dest, mach_msg_id_t id, void *out, uint32_t size);
 /* A string output (count, bytes) into buf of max bytes. */
 kern_return_t iokl_reply_string(const uint8_t *p, uint32_t len, char *buf, uint32_t max);
 
