@@ -121,6 +121,13 @@ void kxld_image_symbols(const struct kxld_image *img, kxld_image_sym_fn fn, void
 #define KXLD_PROT_EXEC 0x4
 typedef int (*kxld_image_sect_fn)(void *ctx, const char *name, uintptr_t addr, size_t size, int prot);
 void kxld_image_sections(const struct kxld_image *img, kxld_image_sect_fn fn, void *ctx);
+/*
+ * The image's debug object: a copy of the kext's relocatable ELF object whose
+ * allocated sections' sh_addr are their load addresses (what gdb's JIT
+ * interface is given, and what symbolication reads DWARF from). 0, or ENOENT
+ * when the image has none. Valid until kxld_unlink.
+ */
+int kxld_image_debug_object(const struct kxld_image *img, const void **obj, size_t *size);
 /* The image containing addr, or NULL (for backtraces). Caller holds no lock afterwards. */
 struct kxld_image *kxld_image_for_address(uintptr_t addr);
 

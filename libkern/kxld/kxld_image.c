@@ -390,3 +390,12 @@ kxld_image_sections(const struct kxld_image *img, kxld_image_sect_fn fn, void *c
 			break;
 	}
 }
+
+int
+kxld_image_debug_object(const struct kxld_image *img, const void **obj, size_t *size)
+{
+	(void)img;
+	*obj = NULL;
+	*size = 0;
+	return ENOENT; /* not built yet: the debugging work adds it */
+}

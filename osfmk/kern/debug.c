@@ -102,6 +102,12 @@ panic_reenter(const char *fmt)
 }
 
 size_t
+debug_format_frame(uintptr_t pc, char *buf, size_t size)
+{
+	return (size_t)scnprintf(buf, size, "0x%016lx", (unsigned long)pc);
+}
+
+size_t
 panic_format_report(char *buf, size_t size, int cpu, uintptr_t caller, const char *fmt, va_list ap)
 {
 	uintptr_t frames[PANIC_MAX_FRAMES], rets[PANIC_MAX_FRAMES];

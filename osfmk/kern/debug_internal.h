@@ -27,6 +27,15 @@ unsigned debug_backtrace(uintptr_t *frames, uintptr_t *rets, unsigned max, unsig
 size_t panic_format_report(char *buf, size_t size, int cpu, uintptr_t caller, const char *fmt, va_list ap)
         __printflike(5, 0);
 
+/*
+ * Describe one code address for a report: "0x<pc>" at least; where known,
+ * the kext (`id + 0xoff`) or kernel function, and file:line. Writes a
+ * NUL-terminated string into buf and returns its length. Safe to call from
+ * a panic (no locks that a panicking thread could hold). Used by panic
+ * reports, the watchdog, lock-order and zone-corruption reports.
+ */
+size_t debug_format_frame(uintptr_t pc, char *buf, size_t size);
+
 /* Non-zero once a panic has started. */
 int panic_active(void);
 
