@@ -35,6 +35,7 @@
 #include "iokit/Kernel/IOUserRequest.h"
 #include "sdk/User/kexthost/iokit_request.h"
 #include "sdk/User/kexthost/mach_trap.h"
+#include "sdk/User/kexthost/iokit_call.h"
 
 #define KREQ_WORKERS 4         /* workers started at boot */
 #define KREQ_WORKERS_MAX 1100  /* more start on demand, one per busy connection, up to this */
@@ -158,6 +159,7 @@ static const struct {
         {KHRQ_T_PENDING_REPLY, syscall_shm_pending_handle},
         {KHRQ_T_IOREG_DUMP, ioreg_dump_request_handle},
         {KHRQ_T_IODEVICE, iovbus_request_handle},
+        {KHRQ_T_IOCONNECT_CALL, iouc_call_request_handle},
 };
 
 void

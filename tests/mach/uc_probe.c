@@ -195,10 +195,19 @@ checks(void)
 	EXPECT_KR("get service", IOConnectGetService(c, &back), KERN_SUCCESS);
 	EXPECT("same service", IOObjectIsEqualTo(back, s));
 	IOObjectRelease(back);
-	EXPECT("call on a bad handle",
-	       IOConnectCallScalarMethod(bad, kUCAdd, in, 2, out, &nout) != KERN_SUCCESS);
-	EXPECT("call on a service handle",
-	       IOConnectCallScalarMethod(s, kUCStats, NULL, 0, NULL, NULL) != KERN_SUCCESS);
+	/* not connections: the answers of io_connect_method (the compact call falls back to it) */
+	EXPECT_KR("call on a bad handle", IOConnectCallScalarMethod(bad, kUCAdd, in, 2, out, &nout),
+	          MACH_SEND_INVALID_DEST);
+	EXPECT_KR("call on a service handle", IOConnectCallScalarMethod(s, kUCStats, NULL, 0, NULL, NULL),
+	          MIG_BAD_ARGUMENTS);
+	EXPECT_KR("call on the task port",
+	          IOConnectCallScalarMethod(kh_mach_task_self(), kUCStats, NULL, 0, NULL, NULL),
+	          MIG_BAD_ARGUMENTS);
+	/* a failed call leaves the output count alone */
+	nout = 1;
+	EXPECT_KR("add 1 in, count", IOConnectCallScalarMethod(c, kUCAdd, in, 1, out, &nout),
+	          kIOReturnBadArgument);
+	EXPECT("count untouched", nout == 1);
 	/* opens refused by the client */
 	{
 		io_connect_t r = IO_OBJECT_NULL;
@@ -210,8 +219,8 @@ checks(void)
 	}
 	/* close: the handle is gone */
 	EXPECT_KR("close", IOServiceClose(c), KERN_SUCCESS);
-	EXPECT("call after close",
-	       IOConnectCallScalarMethod(c, kUCStats, NULL, 0, NULL, NULL) != KERN_SUCCESS);
+	EXPECT_KR("call after close", IOConnectCallScalarMethod(c, kUCStats, NULL, 0, NULL, NULL),
+	          MACH_SEND_INVALID_DEST);
 	IOObjectRelease(s);
 	free(big);
 	free(obig);
