@@ -26,21 +26,48 @@
 #include "iokit/Kernel/IOUserClientPrivate.h"
 #include "sdk/User/kexthost/iokit_call.h"
 
-/* The user client behind a send right of p's, retained; NULL if the name is no connection. */
+/*
+ * The user client behind a send right of p's; NULL if the name is no
+ * connection. The last answer is cached in p's task: most callers call one
+ * connection over and over, and revalidating the cache (the space's
+ * generation unchanged: the name still holds its send right; the port
+ * active: it is still the client's) costs two loads instead of two global
+ * locks and six reference counts. A hit is borrowed, not retained (*held
+ * false): the name's send right keeps the port, the port keeps the client,
+ * and only p's own request worker (running this call) can take the name
+ * away. A miss is retained (*held true).
+ */
 static IOUserClient *
-iouc_call_lookup(proc_t p, mach_port_name_t name)
+iouc_call_lookup(proc_t p, mach_port_name_t name, bool *held)
 {
+	struct kh_task *t = &p->p_task;
 	struct ipc_port *port = NULL;
 	OSObject *obj;
 	IOUserClient *uc;
+	uint32_t gen;
 
-	if (p->p_task.t_space == NULL || ipc_space_lookup(p->p_task.t_space, name, &port) != KERN_SUCCESS)
+	if (t->t_space == NULL)
+		return NULL;
+	gen = ipc_space_generation(t->t_space);
+	if (t->t_uc_client != NULL && t->t_uc_name == name && t->t_uc_gen == gen &&
+	    ipc_port_active(t->t_uc_port)) {
+		*held = false;
+		return t->t_uc_client;
+	}
+	*held = true;
+	if (ipc_space_lookup(t->t_space, name, &port) != KERN_SUCCESS)
 		return NULL;
 	obj = iokit_lookup_object_port(port, IKOT_IOKIT_CONNECT);
-	ipc_port_release(port);
 	uc = OSDynamicCast(IOUserClient, obj);
-	if (uc == NULL)
+	if (uc == NULL) {
 		OSSafeReleaseNULL(obj);
+	} else {
+		t->t_uc_name = name;
+		t->t_uc_gen = gen; /* read before the lookup: a change since then is a miss next time */
+		t->t_uc_port = port;
+		t->t_uc_client = uc;
+	}
+	ipc_port_release(port); /* the name keeps the port alive while the generation holds */
 	return uc;
 }
 
@@ -54,6 +81,7 @@ iouc_call_execute(proc_t p, const void *payload, size_t len, void *dst, size_t c
 	uint32_t room;
 	IOUserClient *uc;
 	IOReturn ret;
+	bool held;
 
 	if (len < KHIO_CALL_REQUEST_SIZE(0)) {
 		printf("iokit: pid %d: user-client call shorter than its header\n", p->p_pid);
@@ -72,7 +100,7 @@ iouc_call_execute(proc_t p, const void *payload, size_t len, void *dst, size_t c
 		return EINTR;
 	memcpy(scalar_in, (const uint8_t *)payload + KHIO_CALL_REQUEST_SIZE(0), rq.scalar_in_count * 8u);
 	room = rq.scalar_out_room < KHIO_CALL_SCALAR_MAX ? rq.scalar_out_room : KHIO_CALL_SCALAR_MAX;
-	if ((uc = iouc_call_lookup(p, rq.connect)) == NULL)
+	if ((uc = iouc_call_lookup(p, rq.connect, &held)) == NULL)
 		return KHIO_CALL_NOT_CONNECT;
 	rp->scalar_out_count = 0;
 	if ((ret = iouc_call_enter(uc)) != kIOReturnSuccess)
@@ -92,14 +120,16 @@ iouc_call_execute(proc_t p, const void *payload, size_t len, void *dst, size_t c
 	if (ret == kIOReturnSuccess)
 		rp->scalar_out_count = args.scalarOutputCount < room ? args.scalarOutputCount : room;
 out:
-	OSObject_release(uc);
+	if (held)
+		OSObject_release(uc);
 	rp->kr = ret;
 	*rlen = KHIO_CALL_REPLY_SIZE(rp->scalar_out_count);
 	return 0;
 }
 
 int
-iouc_call_request_handle(const struct kreq_peer *peer, const void *payload, size_t len, struct kreq_buf *reply)
+iouc_call_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
+                         struct kreq_buf *reply)
 {
 	struct khio_call_reply rp;
 	size_t rlen = 0;

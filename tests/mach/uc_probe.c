@@ -217,6 +217,25 @@ checks(void)
 		EXPECT_KR("open a non-service", IOServiceOpen(c, kh_mach_task_self(), 0, &r),
 		          MIG_BAD_ARGUMENTS);
 	}
+	/* two connections in turn (the kernel caches the last one a call used), then one closed */
+	{
+		io_connect_t c2 = open_uc(s, kUCTypeNormal);
+		uint64_t a[2] = {1, 2};
+		for (int i = 0; i < 4; i++) {
+			nout = 1;
+			EXPECT_KR("alternate",
+			          IOConnectCallScalarMethod(i & 1 ? c2 : c, kUCAdd, a, 2, out, &nout),
+			          KERN_SUCCESS);
+			EXPECT("alternate result", out[0] == 3);
+		}
+		EXPECT_KR("close the second", IOServiceClose(c2), KERN_SUCCESS);
+		nout = 1;
+		EXPECT_KR("the second after close", IOConnectCallScalarMethod(c2, kUCAdd, a, 2, out, &nout),
+		          MACH_SEND_INVALID_DEST);
+		nout = 1;
+		EXPECT_KR("the first still open", IOConnectCallScalarMethod(c, kUCAdd, a, 2, out, &nout),
+		          KERN_SUCCESS);
+	}
 	/* close: the handle is gone */
 	EXPECT_KR("close", IOServiceClose(c), KERN_SUCCESS);
 	EXPECT_KR("call after close", IOConnectCallScalarMethod(c, kUCStats, NULL, 0, NULL, NULL),
