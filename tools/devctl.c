@@ -68,6 +68,16 @@ usage(void)
 	exit(64);
 }
 
+/* "devctl: " and, in a script, where: before an error message. */
+static void
+errprefix(void)
+{
+	if (script_file != NULL)
+		fprintf(stderr, "devctl: %s:%u: ", script_file, script_line);
+	else
+		fprintf(stderr, "devctl: ");
+}
+
 static int
 parse_u64(const char *s, uint64_t *v)
 {
@@ -134,23 +144,21 @@ call(plist_t req, const char *what)
 		fprintf(stderr, "devctl: no kernel ($KEXTHOST_SOCKET is not set)\n");
 		exit(1);
 	}
-	if (script_file != NULL)
-		fprintf(stderr, "devctl: %s:%u: ", script_file, script_line);
 	if (err != 0 || status != 0) {
-		if (script_file == NULL)
-			fprintf(stderr, "devctl: ");
+		errprefix();
 		fprintf(stderr, "%s: %s\n", what, strerror(err != 0 ? err : kh_iokit_errno(status)));
 		exit(1);
 	}
 	if (plist_get_node_type(reply) != PLIST_DICT) {
-		fprintf(stderr, "%s%s: malformed reply\n", script_file ? "" : "devctl: ", what);
+		errprefix();
+		fprintf(stderr, "%s: malformed reply\n", what);
 		exit(1);
 	}
 	ret = (int32_t)reply_uint(reply, KHIO_KEY_RESULT);
 	if (ret != 0) {
 		name = kh_ioreturn_name(ret);
-		fprintf(stderr, "%s%s: %s (0x%08x)\n", script_file ? "" : "devctl: ", what,
-		        name ? name : "error", (uint32_t)ret);
+		errprefix();
+		fprintf(stderr, "%s: %s (0x%08x)\n", what, name ? name : "error", (uint32_t)ret);
 		exit(1);
 	}
 	return reply;
@@ -348,10 +356,7 @@ cmd_wait_quiet(int argc, char **argv)
 	if (kr != KERN_SUCCESS) {
 		const char *name = kh_ioreturn_name((int32_t)kr);
 
-		if (script_file != NULL)
-			fprintf(stderr, "devctl: %s:%u: ", script_file, script_line);
-		else
-			fprintf(stderr, "devctl: ");
+		errprefix();
 		fprintf(stderr, "wait-quiet: %s (0x%08x)\n", name ? name : "error", (uint32_t)kr);
 		exit(1);
 	}

@@ -56,6 +56,7 @@ extern IORegistryEntry *gIORegistryRoot;
 #define kIOServiceFinalized 0x00200000u
 #define kIOServiceTerm1WaiterState 0x00100000u /* someone waits for this one's phase 1 to end */
 #define kIOServiceTermBusyState 0x00080000u    /* termination holds one busy count until detached */
+#define kIOServiceStartState 0x00040000u       /* a user client's start runs: its provider's phase 2 waits */
 
 /* One mutex guards every service's __state, __busy and __owner (short sections only). */
 void iosvc_lock(void);
@@ -123,6 +124,8 @@ void iocat_shutdown(void);
 OSArray *iocat_personalities_of(OSDictionary *infoDict);
 
 /* ---- boot (IOStartIOKit.c) ---- */
+/* kern.kexthost.iokit_counts (IOKitStats.c): register (true) or not. */
+void iostats_register(bool on);
 int StartIOKit(void);
 void IOKit_shutdown(void);
 

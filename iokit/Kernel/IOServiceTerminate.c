@@ -174,13 +174,24 @@ ioterm_action_stop(IOService *provider, void *client_, void *unused)
 
 /* ---- phase 2 ---------------------------------------------------------------------- */
 
-/* May victim go through phase 2 now? Marks it so when it may. */
+/* May victim go through phase 2 now? Marks it so when it may. A client still starting defers it
+ * (its start's end schedules phase 2 again). */
 static bool
 ioterm_begin_phase2(IOService *victim)
 {
+	OSArray *kids = IORegistryEntry_copyChildren(IORegEntry_(victim), gIOServicePlane);
 	bool ok;
 
 	iosvc_lock();
+	for (unsigned int i = 0; kids != NULL && i < OSArray_getCount(kids); i++) {
+		IOService *c = OSDynamicCast(IOService, OSArray_getObject(kids, i));
+
+		if (c != NULL && (c->__state[1] & kIOServiceStartState)) {
+			iosvc_unlock();
+			OSObject_release(kids);
+			return false;
+		}
+	}
 	ok = (victim->__state[0] & kIOServiceInactiveState) &&
 	     !(victim->__state[1] & (kIOServiceTermPhase1State | kIOServiceTermPhase2State |
 	                             kIOServiceConfigRunning | kIOServiceNeedConfigState));
@@ -188,6 +199,7 @@ ioterm_begin_phase2(IOService *victim)
 		victim->__state[1] |= kIOServiceTermPhase2State;
 	}
 	iosvc_unlock();
+	OSSafeReleaseNULL(kids);
 	return ok;
 }
 

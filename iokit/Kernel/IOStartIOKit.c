@@ -61,6 +61,7 @@ StartIOKit(void)
 	    (err = ioterm_start()) != 0) {
 		return err;
 	}
+	iostats_register(true);
 	IORegistryEntry_setName(gIORegistryRoot, "Root", NULL);
 	ped = iokit_new_service(OSTypeID(IOPlatformExpertDevice), IOKIT_PLATFORM_MODEL);
 	pe = iokit_new_service(OSTypeID(IOPlatformExpert), NULL);
@@ -131,6 +132,7 @@ IOKit_shutdown(void)
 		IOLog("IOKit: shutdown: the registry did not go quiet; going on\n");
 	}
 	ioterm_stop();
+	iostats_register(false);
 	iosvc_notify_kick(true);
 	iosvc_shutdown_threads();
 	iokit_started = false;
