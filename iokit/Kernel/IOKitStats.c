@@ -40,8 +40,8 @@ iostats_instances(const char *name)
 static unsigned int
 iostats_entries(void)
 {
-	IORegistryIterator *it = IORegistryIterator_iterateOver(IORegistryEntry_getRegistryRoot(), gIOServicePlane,
-	                                                        kIORegistryIterateRecursively);
+	IORegistryIterator *it = IORegistryIterator_iterateOver(
+	        IORegistryEntry_getRegistryRoot(), gIOServicePlane, kIORegistryIterateRecursively);
 	unsigned int n = 1; /* the root */
 
 	while (it != NULL && IORegistryIterator_getNextObject(it) != NULL)

@@ -29,8 +29,8 @@
 #define MAX_SLOTS 256
 
 static unsigned int cycles, nslots, sleep_every;
-static unsigned int cycles_done;              /* atomic */
-static volatile int stopping;                 /* I/O threads end */
+static unsigned int cycles_done;                       /* atomic */
+static volatile int stopping;                          /* I/O threads end */
 static uint64_t calls_ok, calls_refused, opens_failed; /* atomic */
 static volatile int failed;
 
@@ -76,7 +76,8 @@ bus_call(const char *op, uint64_t id, int surprise, uint64_t *newID, unsigned in
 	if (reply != NULL)
 		plist_free(reply);
 	if (err != 0 || status != 0 || ret != 0) {
-		fprintf(stderr, "pnpstorm: %s: err %d status %u IOReturn 0x%" PRIx64 "\n", op, err, status, ret);
+		fprintf(stderr, "pnpstorm: %s: err %d status %u IOReturn 0x%" PRIx64 "\n", op, err, status,
+		        ret);
 		return -1;
 	}
 	return 0;
@@ -141,8 +142,8 @@ use_device(io_service_t s)
 		uint64_t in[2] = {(uint64_t)(i % kVDRegisterCount), (uint64_t)i}, out = 0;
 		uint32_t n = 1;
 
-		r = IOConnectCallScalarMethod(c, (i & 1) ? kVDGetRegister : kVDSetRegister, in, (i & 1) ? 1 : 2,
-		                              &out, &n);
+		r = IOConnectCallScalarMethod(c, (i & 1) ? kVDGetRegister : kVDSetRegister, in,
+		                              (i & 1) ? 1 : 2, &out, &n);
 		if (r == KERN_SUCCESS) {
 			__atomic_add_fetch(&calls_ok, 1, __ATOMIC_RELAXED);
 		} else if (clean_error(r)) {
@@ -165,7 +166,8 @@ io_thread(void *arg)
 		io_iterator_t it = IO_OBJECT_NULL;
 		io_service_t s;
 
-		if (IOServiceGetMatchingServices(kIOMasterPortDefault, IOServiceMatching("VirtualDeviceDriver"),
+		if (IOServiceGetMatchingServices(kIOMasterPortDefault,
+		                                 IOServiceMatching("VirtualDeviceDriver"),
 		                                 &it) != KERN_SUCCESS)
 			continue;
 		while ((s = IOIteratorNext(it)) != IO_OBJECT_NULL) {
@@ -209,8 +211,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "pnpstorm: the registry did not go quiet\n");
 		failed = 1;
 	}
-	printf("pnpstorm: %u cycles on %u slots, %" PRIu64 " calls served, %" PRIu64 " refused cleanly, %" PRIu64
-	       " opens refused%s\n",
+	printf("pnpstorm: %u cycles on %u slots, %" PRIu64 " calls served, %" PRIu64
+	       " refused cleanly, %" PRIu64 " opens refused%s\n",
 	       cycles_done, nslots, calls_ok, calls_refused, opens_failed, failed ? ", FAILED" : "");
 	return failed ? 1 : 0;
 }
