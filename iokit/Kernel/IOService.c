@@ -183,6 +183,32 @@ iosvc_wake_waiters(void)
 	thread_wakeup(&iosvc_quiet_event);
 }
 
+wait_result_t
+iosvc_sleep_locked(void *event)
+{
+	iosvc_assert_locked();
+	return lck_mtx_sleep(iosvc_mtx, LCK_SLEEP_DEFAULT, event, THREAD_UNINT);
+}
+
+void
+iosvc_term_release_busy(IOService *service)
+{
+	bool drop;
+
+	iosvc_lock();
+	drop = (service->__state[1] & (kIOServiceTermPhase3State | kIOServiceTermBusyState)) ==
+	               (kIOServiceTermPhase3State | kIOServiceTermBusyState) &&
+	       service->__provider == NULL;
+	if (drop) {
+		service->__state[1] &= ~kIOServiceTermBusyState;
+		(void)iosvc_adjust_busy_locked(service, -1);
+	}
+	iosvc_unlock();
+	if (drop) {
+		iosvc_wake_waiters();
+	}
+}
+
 IOOptionBits(IOService_getState)(const IOService *self)
 {
 	return self ? __atomic_load_n(&self->__state[0], __ATOMIC_ACQUIRE) : 0;
@@ -258,25 +284,38 @@ IOService_detachImpl(IOService *self, IOService *provider)
 	}
 	iosvc_unlock();
 	OSSafeReleaseNULL(next);
+	/* A terminated service off its last provider is done; a terminated provider off its last client
+	 * is ready to be finalized (XNU's detach). */
+	iosvc_term_release_busy(self);
+	if ((IOService_getState(provider) & kIOServiceInactiveState) &&
+	    (__atomic_load_n(&provider->__state[1], __ATOMIC_ACQUIRE) & kIOServiceTermPhase3State) &&
+	    IOService_getClient(provider) == NULL) {
+		iosvc_schedule_finalize(provider);
+	}
 	OSObject_release(self);
+}
+
+/* Is provider self's only parent in the service plane (XNU's isParent(p, plane, true))? */
+static bool
+iosvc_only_parent(IOService *self, IOService *provider)
+{
+	OSArray *parents = IORegistryEntry_copyParents(IORegEntry_(self), gIOServicePlane);
+	bool only = parents != NULL && OSArray_getCount(parents) == 1 &&
+	            OSArray_getObject(parents, 0) == OSObj(provider);
+
+	OSSafeReleaseNULL(parents);
+	return only;
 }
 
 static bool
 IOService_requestTerminateImpl(IOService *self, IOService *provider, IOOptionBits options)
 {
-	/* Terminate with the provider only when no other active provider remains. */
-	OSArray *parents = IORegistryEntry_copyParents(IORegEntry_(self), gIOServicePlane);
-	bool ok = true;
-
-	for (unsigned int i = 0; parents != NULL && i < OSArray_getCount(parents); i++) {
-		IOService *p = OSDynamicCast(IOService, OSArray_getObject(parents, i));
-
-		if (p != NULL && p != provider && !IOService_isInactive(p)) {
-			ok = false;
-		}
+	/* Go with the provider only when it is our only one; the provider's terminateClient decides. */
+	if (!iosvc_only_parent(self, provider)) {
+		return false;
 	}
-	OSSafeReleaseNULL(parents);
-	return ok;
+	(void)IOService_terminateClient(provider, self, options | kIOServiceRecursing);
+	return IOService_isInactive(self);
 }
 
 static bool
@@ -288,18 +327,53 @@ IOService_willTerminateImpl(IOService *self, IOService *provider, IOOptionBits o
 static bool
 IOService_didTerminateImpl(IOService *self, IOService *provider, IOOptionBits options, bool *defer)
 {
+	if (*defer) {
+		return true;
+	}
+	/* Stop once the provider is closed: ask for the close; a late close() schedules the stop. */
+	if (!IOService_isOpen(provider, self)) {
+		iosvc_schedule_stop(self, provider);
+	} else {
+		(void)IOService_message(self, kIOMessageServiceIsRequestingClose, provider,
+		                        (void *)(uintptr_t)options);
+		if (!IOService_isOpen(provider, self)) {
+			iosvc_schedule_stop(self, provider);
+		}
+	}
 	return true;
 }
 
 static bool
 IOService_terminateClientImpl(IOService *self, IOService *client, IOOptionBits options)
 {
-	return IOService_terminate(client, options);
+	return iosvc_only_parent(client, self) ? IOService_terminate(client, options) : true;
 }
 
 static bool
 IOService_finalizeImpl(IOService *self, IOOptionBits options)
 {
+	OSArray *parents = IORegistryEntry_copyParents(IORegEntry_(self), gIOServicePlane);
+	bool phase3 = (__atomic_load_n(&self->__state[1], __ATOMIC_ACQUIRE) & kIOServiceTermPhase3State) != 0;
+
+	for (unsigned int i = 0; parents != NULL && i < OSArray_getCount(parents); i++) {
+		IOService *p = OSDynamicCast(IOService, OSArray_getObject(parents, i));
+
+		if (p == NULL) {
+			continue;
+		}
+		if (!phase3) {
+			/* A finalize called outside termination: stop and detach here. */
+			IOService_stop(self, p);
+			if (IOService_isOpen(p, self)) {
+				IOService_close(p, self, 0);
+			}
+			IOService_detach(self, p);
+		} else if (!(__atomic_load_n(&p->__state[1], __ATOMIC_ACQUIRE) & kIOServiceTermPhase3State)) {
+			/* A provider that stays: leave it now. */
+			iosvc_schedule_stop(self, p);
+		}
+	}
+	OSSafeReleaseNULL(parents);
 	return true;
 }
 
@@ -389,15 +463,20 @@ IOService_openImpl(IOService *self, IOService *forClient, IOOptionBits options, 
 static void
 IOService_closeImpl(IOService *self, IOService *forClient, IOOptionBits options)
 {
-	bool wasOpen;
+	bool wasOpen, last = false;
 
 	iosvc_arb_lock();
 	wasOpen = IOService_handleIsOpen(self, forClient);
 	if (wasOpen) {
 		IOService_handleClose(self, forClient, options);
+		last = (__atomic_load_n(&self->__state[1], __ATOMIC_ACQUIRE) & kIOServiceTermPhase3State) !=
+		       0;
 	}
 	iosvc_arb_unlock();
-	if (wasOpen) {
+	if (last) {
+		/* The close a terminated provider was waiting for: the client's stop can run now. */
+		iosvc_schedule_stop(forClient, self);
+	} else if (wasOpen) {
 		(void)IOService_messageClients(self, kIOMessageServiceWasClosed, forClient, 0);
 	}
 }

@@ -698,6 +698,10 @@ iosvc_do_service_match(IOService *self, IOOptionBits options)
 	}
 	iosvc_lock();
 	self->__state[1] &= ~(kIOServiceConfigRunning | kIOServiceNeedConfigState);
+	iosvc_unlock();
+	/* A terminate that came while matching ran left phase 2 to us (XNU's doServiceMatch). */
+	iosvc_schedule_phase2(self, 0);
+	iosvc_lock();
 	(void)iosvc_adjust_busy_locked(self, -1);
 	iosvc_unlock();
 	iosvc_wake_waiters();

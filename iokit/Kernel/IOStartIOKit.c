@@ -13,6 +13,7 @@
  */
 #include <IOKit/IOLib.h>
 #include <libkern/libkern.h>
+#include <mach/clock_types.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
 #include "iokit/Kernel/IOUserRequest.h"
@@ -56,9 +57,11 @@ StartIOKit(void)
 	if (iokit_started) {
 		return 0;
 	}
-	if ((err = ioreg_init()) != 0 || (err = iosvc_init()) != 0 || (err = iosvc_start_threads()) != 0) {
+	if ((err = ioreg_init()) != 0 || (err = iosvc_init()) != 0 || (err = iosvc_start_threads()) != 0 ||
+	    (err = ioterm_start()) != 0) {
 		return err;
 	}
+	iostats_register(true);
 	IORegistryEntry_setName(gIORegistryRoot, "Root", NULL);
 	ped = iokit_new_service(OSTypeID(IOPlatformExpertDevice), IOKIT_PLATFORM_MODEL);
 	pe = iokit_new_service(OSTypeID(IOPlatformExpert), NULL);
@@ -124,7 +127,12 @@ IOKit_shutdown(void)
 		OSSafeReleaseNULL(grand);
 	}
 	OSSafeReleaseNULL(kids);
-	(void)IOKitWaitQuiet(0);
+	/* Bounded: a driver that never closes its provider must not hang the shutdown. */
+	if (IOKitWaitQuiet(30ULL * NSEC_PER_SEC) != kIOReturnSuccess) {
+		IOLog("IOKit: shutdown: the registry did not go quiet; going on\n");
+	}
+	ioterm_stop();
+	iostats_register(false);
 	iosvc_notify_kick(true);
 	iosvc_shutdown_threads();
 	iokit_started = false;

@@ -228,6 +228,39 @@ VirtualDeviceDriver_stop(IOService *service, IOService *provider)
 	OSSuperCall(VirtualDeviceDriver, stop, service, provider);
 }
 
+/* Gate action: the device is gone; stop touching it. */
+static IOReturn
+VirtualDeviceDriver_markGone(OSObject *owner, void *arg0, void *arg1, void *arg2, void *arg3)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)owner;
+
+	self->gone = true;
+	IOTimerEventSource_cancelTimeout(self->timer);
+	return kIOReturnSuccess;
+}
+
+/*
+ * Termination, phase 2 (root to leaf, before our user clients hear it): on a
+ * surprise removal the bus has marked the nub gone, so in-flight I/O must
+ * fail now (kIOReturnNoDevice) rather than finish. An orderly removal lets
+ * it finish; stop() comes later either way.
+ */
+static bool
+VirtualDeviceDriver_willTerminate(IOService *service, IOService *provider, IOOptionBits options)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)service;
+
+	if (IORegistryEntry_getPropertyCString(provider, "IOVirtualDeviceGone") ==
+	    (OSObject *)kOSBooleanTrue) {
+		IOLog("VirtualDeviceDriver: device gone (surprise removal)\n");
+		(void)IOCommandGate_runAction(self->gate, VirtualDeviceDriver_markGone, NULL, NULL, NULL,
+		                              NULL);
+	} else {
+		IOLog("VirtualDeviceDriver: device being removed\n");
+	}
+	return OSSuperCall(VirtualDeviceDriver, willTerminate, service, provider, options);
+}
+
 static IOWorkLoop *
 VirtualDeviceDriver_getWorkLoop(const IOService *service)
 {
@@ -244,6 +277,7 @@ VirtualDeviceDriver_free(OSObject *obj)
 static const OSMethod VirtualDeviceDriver_methods[] = {
         OSMethodOverride(IOService, start, VirtualDeviceDriver_start),
         OSMethodOverride(IOService, stop, VirtualDeviceDriver_stop),
+        OSMethodOverride(IOService, willTerminate, VirtualDeviceDriver_willTerminate),
         OSMethodOverride(IOService, getWorkLoop, VirtualDeviceDriver_getWorkLoop),
         OSMethodOverride(OSObject, free, VirtualDeviceDriver_free),
         OSMethodEnd,

@@ -40,6 +40,7 @@ struct VirtualDeviceDriver {
 	uint64_t clientsDied; /* user clients whose process exited without closing */
 	uint64_t nextTicket;  /* kVDStartOperation tickets */
 	bool running;
+	bool gone; /* surprise removal: the device went before we heard (IOVirtualDeviceGone) */
 };
 
 /* Copy `stats` to the shared page (seqlock), stamped now. Gate closed. */
