@@ -17,7 +17,13 @@
 #include <IOKit/IOLib.h>
 #include <libkern/libkern.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOUserNotification.h"
+
+/* kIOLogYield: XNU's termination trace lines, each prefixed with the thread id. */
+#define TLOG(fmt, ...)                                                                               \
+	IOKITDEBUG_LOG(kIOLogYield, "[%llx] " fmt, (unsigned long long)thread_tid(current_thread()), \
+	               __VA_ARGS__)
 
 /* The victims in phase-1 order (root first), kept with the job. */
 struct ioterm_list {
@@ -61,6 +67,10 @@ ioterm_phase1(IOService *self, IOOptionBits options)
 		for (unsigned int k = 0; kids != NULL && k < OSArray_getCount(kids); k++) {
 			IOService *c = OSDynamicCast(IOService, OSArray_getObject(kids, k));
 
+			if (c != NULL && !IOService_isInactive(c)) {
+				TLOG("%s::requestTerminate(%s, %08llx)\n", IORegistryEntry_getName(c, NULL),
+				     IORegistryEntry_getName(v, NULL), (unsigned long long)options);
+			}
 			if (c != NULL && !IOService_isInactive(c) &&
 			    IOService_requestTerminate(c, v, options) && ioterm_mark_inactive(c)) {
 				(void)OSArray_setObject(victims, c);
@@ -128,14 +138,19 @@ ioterm_stop_detach(IOService *v, IOOptionBits options)
 			}
 		}
 		if (started) {
+			TLOG("%s::stop(%s)\n", IORegistryEntry_getName(v, NULL),
+			     IORegistryEntry_getName(p, NULL));
 			IOService_stop(v, p);
 		}
 	}
+	TLOG("%s::finalize(%08llx)\n", IORegistryEntry_getName(v, NULL), (unsigned long long)options);
 	(void)IOService_finalize(v, options);
 	for (unsigned int i = 0; parents != NULL && i < OSArray_getCount(parents); i++) {
 		IOService *p = OSDynamicCast(IOService, OSArray_getObject(parents, i));
 
 		if (p != NULL) {
+			TLOG("%s::detach(%s)\n", IORegistryEntry_getName(v, NULL),
+			     IORegistryEntry_getName(p, NULL));
 			IOService_detach(v, p);
 		} else {
 			IORegistryEntry_detachFromParent(v, OSArray_getObject(parents, i), gIOServicePlane);

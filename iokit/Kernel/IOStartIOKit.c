@@ -15,6 +15,7 @@
 #include <libkern/libkern.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOUserRequest.h"
 
 #define IOKIT_PLATFORM_MODEL "kexthost1,1"
@@ -60,6 +61,7 @@ StartIOKit(void)
 		return err;
 	}
 	IORegistryEntry_setName(gIORegistryRoot, "Root", NULL);
+	iokit_debug_init();
 	ped = iokit_new_service(OSTypeID(IOPlatformExpertDevice), IOKIT_PLATFORM_MODEL);
 	pe = iokit_new_service(OSTypeID(IOPlatformExpert), NULL);
 	res = iokit_new_service((const OSMetaClass *)&IOResources_gMetaClass, NULL);

@@ -17,6 +17,7 @@
 #include "bsd/kern/kern_sysctl.h"
 #include "bsd/miscfs/devfs/devfs_internal.h"
 #include "iokit/Kernel/IOKitCore.h"
+#include "osfmk/kern/debug_internal.h"
 
 int kernel_ready;
 static int kernel_booted;
@@ -68,6 +69,7 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 	kernel_booted = 1;
 
 	PE_init_bootargs(params->boot_args);
+	debug_args_init();
 	if (params->flags & KERNEL_BOOT_QUIET)
 		log_set_quiet(1);
 	err = log_init(params->root);
