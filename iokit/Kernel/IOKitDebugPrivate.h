@@ -13,10 +13,10 @@
 #include <sys/systm.h>
 #include <IOKit/IOKitDebug.h>
 
-#define IOKITDEBUG_LOG(flag, ...)                                       \
-	do {                                                            \
+#define IOKITDEBUG_LOG(flag, ...)                                      \
+	do {                                                           \
 		if (__improbable((gIOKitDebug & (SInt64)(flag)) != 0)) \
-			kprintf(__VA_ARGS__);                           \
+			kprintf(__VA_ARGS__);                          \
 	} while (0)
 
 /* io= boot-arg, the root's IOKitDebug property and the debug.iokit sysctl (StartIOKit). */

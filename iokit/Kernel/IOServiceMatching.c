@@ -33,6 +33,7 @@
 #include "iokit/Kernel/IOKitCore.h"
 #include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "libkern/kext/OSKext.h"
+#include "osfmk/kern/watchdog.h"
 
 #define IOSVC_MAX_CONFIG_THREADS 16
 
@@ -55,6 +56,7 @@ unsigned int iosvc_demand_loads;
 static void
 iosvc_config_thread(void *arg, wait_result_t wr)
 {
+	watchdog_idle_wait(1);
 	lck_mtx_lock(iosvc_job_mtx);
 	for (;;) {
 		struct iosvc_job *job = iosvc_job_head;
