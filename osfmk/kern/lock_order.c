@@ -42,9 +42,9 @@
 #include "osfmk/kern/lock_order.h"
 #include "osfmk/kern/thread_internal.h"
 
-#define LO_BT 6           /* frames kept per acquisition */
-#define LO_MAX_HELD 32    /* locks one thread can be tracked holding */
-#define LO_EDGES 16384    /* order table slots (a power of 2) */
+#define LO_BT 6            /* frames kept per acquisition */
+#define LO_MAX_HELD 32     /* locks one thread can be tracked holding */
+#define LO_EDGES 16384     /* order table slots (a power of 2) */
 #define LO_SEEN_BITS 65536 /* bitmap of hashed addresses that are in some edge */
 
 #define LO_E_FREE 0

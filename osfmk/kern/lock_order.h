@@ -38,25 +38,25 @@ void lck_order_init(void);
 /* Reversals reported since boot (for tests). */
 uint64_t lck_order_reversal_count(void);
 
-#define LCK_ORDER_WILL_LOCK(l, t)                         \
-	do {                                              \
-		if (__improbable(lck_order_on))           \
-			lck_order_will_lock((l), (t));    \
+#define LCK_ORDER_WILL_LOCK(l, t)                      \
+	do {                                           \
+		if (__improbable(lck_order_on))        \
+			lck_order_will_lock((l), (t)); \
 	} while (0)
-#define LCK_ORDER_DID_TRYLOCK(l, t)                       \
-	do {                                              \
-		if (__improbable(lck_order_on))           \
-			lck_order_did_trylock((l), (t));  \
+#define LCK_ORDER_DID_TRYLOCK(l, t)                      \
+	do {                                             \
+		if (__improbable(lck_order_on))          \
+			lck_order_did_trylock((l), (t)); \
 	} while (0)
-#define LCK_ORDER_UNLOCK(l)                               \
-	do {                                              \
-		if (__improbable(lck_order_on))           \
-			lck_order_unlock(l);              \
+#define LCK_ORDER_UNLOCK(l)                     \
+	do {                                    \
+		if (__improbable(lck_order_on)) \
+			lck_order_unlock(l);    \
 	} while (0)
-#define LCK_ORDER_FORGET(l)                               \
-	do {                                              \
-		if (__improbable(lck_order_on))           \
-			lck_order_forget(l);              \
+#define LCK_ORDER_FORGET(l)                     \
+	do {                                    \
+		if (__improbable(lck_order_on)) \
+			lck_order_forget(l);    \
 	} while (0)
 
 #endif /* _KERN_LOCK_ORDER_H_ */

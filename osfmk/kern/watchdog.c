@@ -192,22 +192,26 @@ wd_report(const struct wd_snap *s)
 
 	if (s->ws_kind == WD_EVENT) {
 		if (s->ws_wmesg != NULL) {
-			printf("watchdog: thread %p (tid %llu \"%s\") has waited %llu s in msleep \"%s\" (channel "
+			printf("watchdog: thread %p (tid %llu \"%s\") has waited %llu s in msleep \"%s\" "
+			       "(channel "
 			       "%p)\n",
 			       s->ws_th, (unsigned long long)s->ws_tid, s->ws_name,
 			       (unsigned long long)s->ws_waited_s, s->ws_wmesg, s->ws_obj);
 		} else {
-			printf("watchdog: thread %p (tid %llu \"%s\") has waited %llu s in assert_wait (event "
+			printf("watchdog: thread %p (tid %llu \"%s\") has waited %llu s in assert_wait "
+			       "(event "
 			       "%p)\n",
 			       s->ws_th, (unsigned long long)s->ws_tid, s->ws_name,
 			       (unsigned long long)s->ws_waited_s, s->ws_obj);
 		}
 	} else {
-		printf("watchdog: thread %p (tid %llu \"%s\") has waited %llu s for %s %p (group \"%s\"), held "
+		printf("watchdog: thread %p (tid %llu \"%s\") has waited %llu s for %s %p (group \"%s\"), "
+		       "held "
 		       "by thread %p (tid %llu \"%s\")\n",
-		       s->ws_th, (unsigned long long)s->ws_tid, s->ws_name, (unsigned long long)s->ws_waited_s,
-		       s->ws_kind == WD_MUTEX ? "mutex" : "rw lock", s->ws_obj, s->ws_grp, s->ws_owner,
-		       (unsigned long long)s->ws_owner_tid, s->ws_owner_name);
+		       s->ws_th, (unsigned long long)s->ws_tid, s->ws_name,
+		       (unsigned long long)s->ws_waited_s, s->ws_kind == WD_MUTEX ? "mutex" : "rw lock",
+		       s->ws_obj, s->ws_grp, s->ws_owner, (unsigned long long)s->ws_owner_tid,
+		       s->ws_owner_name);
 	}
 	printf("  backtrace when it blocked:\n");
 	for (unsigned int i = 0; i < 8 && s->ws_bt[i] != 0; i++) {

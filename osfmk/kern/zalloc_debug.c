@@ -35,8 +35,8 @@
 #define ZP_POISON 0xdeadbeefdeadbeefULL
 #define ZP_BT 6
 #define ZP_STRIPES 256
-#define ZP_BUCKETS 256         /* per stripe */
-#define ZP_RECORDS 1024        /* per stripe */
+#define ZP_BUCKETS 256  /* per stripe */
+#define ZP_RECORDS 1024 /* per stripe */
 #define ZP_NONE 0xffffffffu
 
 struct zp_record {
