@@ -66,7 +66,7 @@ set -e
 [ $st != 0 ] || fail "a kext without OSBundleRequired loaded in safe boot"
 grep -q 'not loadable during safe boot' "$DBG_WORK/x.out" || { cat "$DBG_WORK/x.out"; fail "safe boot message"; }
 grep -q 'boot level' "$DBG_WORK/x.out" || { cat "$DBG_WORK/x.out"; fail "kOSKextReturnBootLevel"; }
-$B/kextload -b com.example.kext.SafeHello || fail "a Safe Boot kext did not load"
+$B/kextload -b com.example.kext.SafeHello > /dev/null || fail "a Safe Boot kext did not load"
 $B/kextstat -l -b com.example.kext.SafeHello | grep -q com.example.kext.SafeHello || fail "SafeHello not in kextstat"
 EOF
 DBG_BIN=$BIN DBG_WORK=$work "$BIN/kexthost" run --root "$root" --boot-args "-x" -- sh "$work/x.sh" || fail "-x run"
@@ -75,7 +75,7 @@ cat > "$work/n.sh" << 'EOF'
 set -eu
 B=$DBG_BIN
 [ "$($B/sysctl -n kern.safeboot)" = 0 ] || { echo "FAIL: kern.safeboot without -x"; exit 1; }
-$B/kextload -b com.example.kext.HelloKext || { echo "FAIL: HelloKext without -x"; exit 1; }
+$B/kextload -b com.example.kext.HelloKext > /dev/null || { echo "FAIL: HelloKext without -x"; exit 1; }
 EOF
 DBG_BIN=$BIN "$BIN/kexthost" run --root "$root" -- sh "$work/n.sh" || fail "normal boot run"
 echo "dbgargs.sh: ok"
