@@ -33,6 +33,7 @@
  * checker must not check itself) and never zones.
  */
 #include <sys/systm.h>
+#include <sys/errno.h>
 #include <kern/debug.h>
 #include <pexpert/pexpert.h>
 #include "host/khost.h"
@@ -406,32 +407,46 @@ lck_order_reversal_count(void)
 	return n;
 }
 
-void
-lck_order_init(void)
+int
+lck_order_set(int mode)
 {
-	int mode = 0;
-	void *edges = NULL, *seen = NULL;
 	size_t esz = sizeof(struct lo_edge) * LO_EDGES;
+	void *edges = NULL, *seen = NULL;
 
-	lck_order_on = 0;
-	lo_mode = LCK_ORDER_OFF;
-	if (!PE_parse_boot_argn("lockorder", &mode, sizeof(mode)) || mode <= 0) {
-		return;
+	if (mode <= LCK_ORDER_OFF) {
+		__atomic_store_n(&lck_order_on, 0, __ATOMIC_RELEASE);
+		lo_mode = LCK_ORDER_OFF;
+		return 0;
 	}
 	if (lo_edges == NULL) {
-		if (khost_vm_alloc(esz, 0, KHOST_PROT_READ | KHOST_PROT_WRITE, &edges) != 0 ||
-		    khost_vm_alloc(LO_SEEN_BITS / 8, 0, KHOST_PROT_READ | KHOST_PROT_WRITE, &seen) != 0) {
-			printf("lock order: no memory for the order table; checking is off\n");
-			if (edges != NULL) {
-				(void)khost_vm_free(edges, esz);
-			}
-			return;
+		if (khost_vm_alloc(esz, 0, KHOST_PROT_READ | KHOST_PROT_WRITE, &edges) != 0) {
+			return ENOMEM;
+		}
+		if (khost_vm_alloc(LO_SEEN_BITS / 8, 0, KHOST_PROT_READ | KHOST_PROT_WRITE, &seen) != 0) {
+			(void)khost_vm_free(edges, esz);
+			return ENOMEM;
 		}
 		lo_edges = edges;
 		lo_seen = seen;
 	}
 	lo_mode = mode >= LCK_ORDER_PANIC ? LCK_ORDER_PANIC : LCK_ORDER_LOG;
+	__atomic_store_n(&lck_order_on, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void
+lck_order_init(void)
+{
+	int mode = 0;
+
+	(void)lck_order_set(LCK_ORDER_OFF);
+	if (!PE_parse_boot_argn("lockorder", &mode, sizeof(mode)) || mode <= 0) {
+		return;
+	}
+	if (lck_order_set(mode) != 0) {
+		printf("lock order: no memory for the order table; checking is off\n");
+		return;
+	}
 	printf("lock order: checking lck_mtx, lck_rw and lck_spin orders (%s on a reversal)\n",
 	       lo_mode == LCK_ORDER_PANIC ? "panic" : "report");
-	__atomic_store_n(&lck_order_on, 1, __ATOMIC_RELEASE);
 }

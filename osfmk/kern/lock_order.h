@@ -35,6 +35,8 @@ void lck_order_thread_free(struct thread *th);
 
 /* lck_mod_init: read the boot-arg, allocate the order table. */
 void lck_order_init(void);
+/* Turn checking on (LCK_ORDER_LOG/PANIC) or off at run time, for benchmarks and tests: only with no lock held. */
+int lck_order_set(int mode);
 /* Reversals reported since boot (for tests). */
 uint64_t lck_order_reversal_count(void);
 

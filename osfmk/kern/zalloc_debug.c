@@ -25,6 +25,7 @@
  * read as zero).
  */
 #include <sys/systm.h>
+#include <sys/errno.h>
 #include <kern/debug.h>
 #include <pexpert/pexpert.h>
 #include "host/khost.h"
@@ -230,25 +231,22 @@ zone_poison_counts(uint64_t *uaf, uint64_t *double_free)
 	*double_free = __atomic_load_n(&zp_double_free_count, __ATOMIC_RELAXED);
 }
 
-void
-zone_poison_init(void)
+int
+zone_poison_set(int on)
 {
 	size_t size = sizeof(struct zp_stripe) * ZP_STRIPES;
 	void *mem = NULL;
 
-	zone_poison_on = 0;
-	if (!(PE_parse_boot_argn("-zp", NULL, 0) || PE_parse_boot_argn("-zc", NULL, 0)) ||
-	    PE_parse_boot_argn("-no-zp", NULL, 0)) {
-		return;
+	if (!on) {
+		__atomic_store_n(&zone_poison_on, 0, __ATOMIC_RELEASE);
+		return 0;
 	}
 	if (zp_stripes == NULL) {
 		if (khost_vm_alloc(size, 0, KHOST_PROT_READ | KHOST_PROT_WRITE, &mem) != 0) {
-			printf("zone poisoning: no memory for the free record table; poisoning is off\n");
-			return;
+			return ENOMEM;
 		}
-		zp_stripes = mem;
 		for (unsigned int i = 0; i < ZP_STRIPES; i++) {
-			struct zp_stripe *s = &zp_stripes[i];
+			struct zp_stripe *s = &((struct zp_stripe *)mem)[i];
 
 			for (unsigned int b = 0; b < ZP_BUCKETS; b++) {
 				s->zs_bucket[b] = ZP_NONE;
@@ -258,7 +256,23 @@ zone_poison_init(void)
 			}
 			s->zs_free = 0;
 		}
+		zp_stripes = mem;
+	}
+	__atomic_store_n(&zone_poison_on, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void
+zone_poison_init(void)
+{
+	(void)zone_poison_set(0);
+	if (!(PE_parse_boot_argn("-zp", NULL, 0) || PE_parse_boot_argn("-zc", NULL, 0)) ||
+	    PE_parse_boot_argn("-no-zp", NULL, 0)) {
+		return;
+	}
+	if (zone_poison_set(1) != 0) {
+		printf("zone poisoning: no memory for the free record table; poisoning is off\n");
+		return;
 	}
 	printf("zone poisoning: freed elements are poisoned and checked (use after free, double free)\n");
-	__atomic_store_n(&zone_poison_on, 1, __ATOMIC_RELEASE);
 }

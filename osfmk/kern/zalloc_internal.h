@@ -119,6 +119,8 @@ extern int zone_poison_on;
 void zone_poison_alloc(struct zone *z, void *elem);
 bool zone_poison_free(struct zone *z, void *elem);
 void zone_poison_init(void);
+/* Turn poisoning on or off at run time (benchmarks, tests). */
+int zone_poison_set(int on);
 /* Use-after-free writes and double frees reported since boot (for tests). */
 void zone_poison_counts(uint64_t *uaf, uint64_t *double_free);
 
