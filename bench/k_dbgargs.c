@@ -25,11 +25,13 @@ k_dbg_bare_pairs(uint64_t pairs)
 	for (uint64_t i = 0; i < pairs; i++) {
 		uint64_t expect = 0;
 
-		if (!__atomic_compare_exchange_n(&word, &expect, self, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		if (!__atomic_compare_exchange_n(&word, &expect, self, false, __ATOMIC_ACQUIRE,
+		                                 __ATOMIC_RELAXED))
 			return -1;
 		__asm__ __volatile__("" ::: "memory");
 		expect = self;
-		if (!__atomic_compare_exchange_n(&word, &expect, 0, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		if (!__atomic_compare_exchange_n(&word, &expect, 0, false, __ATOMIC_RELEASE,
+		                                 __ATOMIC_RELAXED))
 			return -1;
 	}
 	return (int64_t)(khost_uptime_ns() - t0);
