@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOUserNotification.h"
 
 static lck_mtx_t *iosvc_mtx;
@@ -246,6 +247,8 @@ IOService_attachImpl(IOService *self, IOService *provider)
 	if (provider == NULL || provider == self) {
 		return false;
 	}
+	IOKITDEBUG_LOG(kIOLogAttach, "%s::attach(%s)\n", IORegistryEntry_getName(self, NULL),
+	               IORegistryEntry_getName(provider, NULL));
 	ok = IORegistryEntry_attachToParent(self, provider, gIOServicePlane);
 	if (ok) {
 		iosvc_lock();
@@ -269,6 +272,8 @@ IOService_detachImpl(IOService *self, IOService *provider)
 	if (provider == NULL) {
 		return;
 	}
+	IOKITDEBUG_LOG(kIOLogAttach, "%s::detach(%s)\n", IORegistryEntry_getName(self, NULL),
+	               IORegistryEntry_getName(provider, NULL));
 	OSObject_retain(self);
 	IORegistryEntry_detachFromParent(self, provider, gIOServicePlane);
 	next = (IOService *)IORegistryEntry_copyParentEntry(self, gIOServicePlane);

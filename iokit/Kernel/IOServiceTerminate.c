@@ -36,10 +36,16 @@
 #include <libkern/libkern.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOUserNotification.h"
 
 #define IOTERM_SYNC_TIMEOUT_S 15 /* XNU's bound on a synchronous terminate */
 #define IOTERM_POLL_MS 20        /* busy changes outside ioterm_mtx: re-check this often */
+
+/* kIOLogYield: XNU's termination trace lines, each prefixed with the thread id. */
+#define TLOG(fmt, ...)                                                                               \
+	IOKITDEBUG_LOG(kIOLogYield, "[%llx] " fmt, (unsigned long long)thread_tid(current_thread()), \
+	               __VA_ARGS__)
 
 static lck_mtx_t *ioterm_mtx;
 static OSArray *ioterm_phase2_list, *ioterm_stop_list, *ioterm_stop_provider_list, *ioterm_finalize_list;
@@ -121,6 +127,8 @@ ioterm_action_will(IOService *victim, void *options, void *doList)
 		IOService *c = OSDynamicCast(IOService, OSArray_getObject(kids, i));
 
 		if (c != NULL) {
+			TLOG("%s::willTerminate(%s, %08llx)\n", IORegistryEntry_getName(c, NULL),
+			     IORegistryEntry_getName(victim, NULL), (unsigned long long)(uintptr_t)options);
 			(void)IOService_willTerminate(c, victim, (IOOptionBits)(uintptr_t)options);
 			(void)OSArray_setObject((OSArray *)doList, c);
 		}
@@ -140,6 +148,8 @@ ioterm_action_did(IOService *victim, void *options, void *unused)
 		bool defer = false;
 
 		if (c != NULL) {
+			TLOG("%s::didTerminate(%s, %08llx)\n", IORegistryEntry_getName(c, NULL),
+			     IORegistryEntry_getName(victim, NULL), (unsigned long long)(uintptr_t)options);
 			(void)IOService_didTerminate(c, victim, (IOOptionBits)(uintptr_t)options, &defer);
 		}
 	}
@@ -149,6 +159,8 @@ ioterm_action_did(IOService *victim, void *options, void *unused)
 static void
 ioterm_action_finalize(IOService *victim, void *options, void *unused)
 {
+	TLOG("%s::finalize(%08llx)\n", IORegistryEntry_getName(victim, NULL),
+	     (unsigned long long)(uintptr_t)options);
 	(void)IOService_finalize(victim, (IOOptionBits)(uintptr_t)options);
 	iosvc_term_release_busy(victim);
 }
@@ -164,11 +176,15 @@ ioterm_action_stop(IOService *provider, void *client_, void *unused)
 	client->__state[1] &= ~kIOServiceStartedState;
 	iosvc_unlock();
 	if (started) {
+		TLOG("%s::stop(%s)\n", IORegistryEntry_getName(client, NULL),
+		     IORegistryEntry_getName(provider, NULL));
 		IOService_stop(client, provider);
 	}
 	if (IOService_isOpen(provider, client)) {
 		IOService_close(provider, client, 0);
 	}
+	TLOG("%s::detach(%s)\n", IORegistryEntry_getName(client, NULL),
+	     IORegistryEntry_getName(provider, NULL));
 	IOService_detach(client, provider);
 }
 
@@ -514,7 +530,12 @@ ioterm_request_clients(IOService *victim, IOOptionBits options, OSArray *makeIna
 	for (unsigned int k = 0; kids != NULL && k < OSArray_getCount(kids); k++) {
 		IOService *c = OSDynamicCast(IOService, OSArray_getObject(kids, k));
 
-		if (c != NULL && IOService_requestTerminate(c, victim, options)) {
+		if (c == NULL) {
+			continue;
+		}
+		TLOG("%s::requestTerminate(%s, %08llx)\n", IORegistryEntry_getName(c, NULL),
+		     IORegistryEntry_getName(victim, NULL), (unsigned long long)options);
+		if (IOService_requestTerminate(c, victim, options)) {
 			(void)OSArray_setObject(makeInactive, c);
 		}
 	}

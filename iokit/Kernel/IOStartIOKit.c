@@ -16,6 +16,7 @@
 #include <mach/clock_types.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOUserRequest.h"
 
 #define IOKIT_PLATFORM_MODEL "kexthost1,1"
@@ -63,6 +64,7 @@ StartIOKit(void)
 	}
 	iostats_register(true);
 	IORegistryEntry_setName(gIORegistryRoot, "Root", NULL);
+	iokit_debug_init();
 	ped = iokit_new_service(OSTypeID(IOPlatformExpertDevice), IOKIT_PLATFORM_MODEL);
 	pe = iokit_new_service(OSTypeID(IOPlatformExpert), NULL);
 	res = iokit_new_service((const OSMetaClass *)&IOResources_gMetaClass, NULL);

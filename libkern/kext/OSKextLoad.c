@@ -554,6 +554,11 @@ oskext_load_one(OSKext *k, uint32_t flags)
 	if (k->bundleID == NULL || !oskext_loaded_init()) {
 		return kOSKextReturnInvalidArgument;
 	}
+	if (!oskext_loadable_in_safe_boot(k)) {
+		oskext_log(OSKEXT_LOG_ERROR, "Can't load kext %s - not loadable during safe boot.",
+		           oskext_id(k));
+		return kOSKextReturnBootLevel;
+	}
 	if (k->kflags & OSKEXT_F_EXECUTABLE) {
 		result = oskext_link(k);
 		if (result != kOSReturnSuccess) {

@@ -72,6 +72,7 @@
 #define KERN_BOOTTIME 21
 #define KERN_MAXFILESPERPROC 29
 #define KERN_OSVERSION 65
+#define KERN_SAFEBOOT 66
 
 /* hw.* fixed numbers. */
 #define HW_MACHINE 1
