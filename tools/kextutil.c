@@ -211,7 +211,8 @@ save_symbols(const char *bundle_id, uint64_t address)
 		return EX_OSERR;
 	if (r.result != kOSReturnSuccess || r.response == NULL ||
 	    plist_get_node_type(r.response) != PLIST_DATA) {
-		print_messages(&r);
+		if (tool_verbosity > 0)
+			tool_print_log(stderr, r.log); /* kxld's reasons */
 		tool_error("Can't get the symbols of %s - %s.", bundle_id, kext_return_string(r.result));
 		kext_reply_free(&r);
 		return EX_OSERR;

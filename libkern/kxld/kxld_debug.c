@@ -157,8 +157,7 @@ extern struct jit_descriptor __jit_debug_descriptor;
 struct jit_descriptor __jit_debug_descriptor = {.version = 1};
 
 /* The debugger's breakpoint: must stay a real, separate call. */
-void __attribute__((noinline, used))
-__jit_debug_register_code(void)
+void __attribute__((noinline, used)) __jit_debug_register_code(void)
 {
 	__asm__ volatile("" ::: "memory");
 }
