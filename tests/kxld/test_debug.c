@@ -102,8 +102,8 @@ check_debug_relocs(const void *obj)
 				continue;
 			want = sh[s->st_shndx].sh_addr + s->st_value + (uint64_t)r[k].r_addend;
 			memcpy(&have, (const char *)obj + t->sh_offset + r[k].r_offset, 8);
-			ck_assert_msg(have == want, "%s reloc %zu: 0x%llx, want 0x%llx", shstr + t->sh_name, k,
-			              (unsigned long long)have, (unsigned long long)want);
+			ck_assert_msg(have == want, "%s reloc %zu: 0x%llx, want 0x%llx", shstr + t->sh_name,
+			              k, (unsigned long long)have, (unsigned long long)want);
 			checked++;
 		}
 	}
