@@ -278,4 +278,35 @@ else
 fi
 # ==== end of exercise 3 ================================================================
 
-step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md, docs/IOKIT.md"
+# ==== Debugging a kext with gdb (issue 8, dbgjit) =====================================
+step "15. Debugging the kernel: gdb attaches to the running kernel and breaks in a kext's sysctl handler (JIT-registered symbols)"
+cat > "$BUILD/demo-gdb.sh" << 'EOS'
+set -u
+E=$KEXTHOST_ROOT/Extensions
+kextload "$E/SysctlSample.kext" > /dev/null 2>&1
+line=$(grep -n 'SysctlSample: percent %d -> %d' kexts/SysctlSample/SysctlSample.c | cut -d: -f1)
+echo "\$ gdb -p \$KEXTHOST_PID -batch -ex 'break SysctlSample.c:$line' -ex continue -ex 'bt 2' -ex 'print v' -ex 'list $line,$line' -ex detach"
+echo "  (and meanwhile, from another process: sysctl -w debug.sysctlsample.percent=42)"
+timeout 30 gdb -nx -batch -p "$KEXTHOST_PID" -ex 'set pagination off' -ex "break SysctlSample.c:$line" \
+	-ex continue -ex 'bt 2' -ex 'print v' -ex "list $line,$line" -ex detach > "$KEXTHOST_ROOT/gdb.out" 2>&1 &
+g=$!
+# the client's write may come before gdb has attached: repeat it until gdb is done
+while kill -0 $g 2> /dev/null; do
+	sysctl -w debug.sysctlsample.percent=42 > /dev/null 2>&1
+	sleep 0.3
+done
+grep -E '^(Breakpoint 1|Thread .* hit|#[0-9]|\$1|[0-9]+[[:space:]]+printf|\[Inferior)' "$KEXTHOST_ROOT/gdb.out" | sed 's/^/  /'
+kextunload -b com.example.kext.SysctlSample > /dev/null 2>&1
+EOS
+if [ "$(id -u)" = 0 ] && command -v gdb > /dev/null 2>&1; then
+	cp -R "$KX/SysctlSample.kext" "$root/Extensions/" 2> /dev/null || true
+	chown -R 0:0 "$root/Extensions/SysctlSample.kext"
+	chmod -R go-w "$root/Extensions/SysctlSample.kext"
+	echo "\$ $K run --root $root -- sh demo-gdb.sh     (docs/DEBUGGING.md walks through it)"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-gdb.sh"
+else
+	echo "  (skipped: needs root and gdb)"
+fi
+# ==== end of debugging with gdb =======================================================
+
+step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md, docs/IOKIT.md, docs/DEBUGGING.md"
