@@ -131,6 +131,8 @@ ioterm_stop_detach(IOService *v, IOOptionBits options)
 			IOService_stop(v, p);
 		}
 	}
+	/* Power management ends with the driver's stop (XNU's PMstop in the stop path). */
+	IOService_PMstop(v);
 	(void)IOService_finalize(v, options);
 	for (unsigned int i = 0; parents != NULL && i < OSArray_getCount(parents); i++) {
 		IOService *p = OSDynamicCast(IOService, OSArray_getObject(parents, i));

@@ -16,6 +16,7 @@
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
 #include "iokit/Kernel/IOUserRequest.h"
+#include "iokit/Kernel/IOServicePMPrivate.h"
 
 #define IOKIT_PLATFORM_MODEL "kexthost1,1"
 
@@ -64,8 +65,7 @@ StartIOKit(void)
 	pe = iokit_new_service(OSTypeID(IOPlatformExpert), NULL);
 	res = iokit_new_service((const OSMetaClass *)&IOResources_gMetaClass, NULL);
 	if (ped == NULL || pe == NULL || res == NULL ||
-	    !IORegistryEntry_attachToParent(ped, gIORegistryRoot, gIOServicePlane) ||
-	    !IORegistryEntry_attachToParent(ped, gIORegistryRoot, gIOPowerPlane)) {
+	    !IORegistryEntry_attachToParent(ped, gIORegistryRoot, gIOServicePlane)) {
 		OSSafeReleaseNULL(ped);
 		OSSafeReleaseNULL(pe);
 		OSSafeReleaseNULL(res);
@@ -94,6 +94,10 @@ StartIOKit(void)
 	IOService_registerService(ped, kIOServiceSynchronous);
 	IOService_registerService(res, kIOServiceSynchronous);
 	IOService_registerService(pe, kIOServiceSynchronous);
+	/* Power management: the PM thread and the root power domain (IOPMrootDomain.c). */
+	if ((err = iopm_init()) != 0 || (err = IOPMrootDomain_startPlatform(pe)) != 0) {
+		return err;
+	}
 	/* The virtual bus, whose devices user programs publish (IOVirtualBus.c). */
 	return IOVirtualBus_startPlatform();
 }
@@ -125,6 +129,7 @@ IOKit_shutdown(void)
 	}
 	OSSafeReleaseNULL(kids);
 	(void)IOKitWaitQuiet(0);
+	iopm_shutdown();
 	iosvc_notify_kick(true);
 	iosvc_shutdown_threads();
 	iokit_started = false;
