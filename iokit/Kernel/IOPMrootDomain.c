@@ -59,9 +59,15 @@ static struct {
 /* Off, restart, sleep, on: what each supplies its power children (outputPowerCharacter). */
 static IOPMPowerState rd_states[] = {
         {.version = kIOPMPowerStateVersion1},
-        {.version = kIOPMPowerStateVersion1, .capabilityFlags = kIOPMRestartCapability, .outputPowerCharacter = kIOPMRestart},
-        {.version = kIOPMPowerStateVersion1, .capabilityFlags = kIOPMSleepCapability, .outputPowerCharacter = kIOPMSleep},
-        {.version = kIOPMPowerStateVersion1, .capabilityFlags = kIOPMPowerOn, .outputPowerCharacter = kIOPMPowerOn},
+        {.version = kIOPMPowerStateVersion1,
+         .capabilityFlags = kIOPMRestartCapability,
+         .outputPowerCharacter = kIOPMRestart},
+        {.version = kIOPMPowerStateVersion1,
+         .capabilityFlags = kIOPMSleepCapability,
+         .outputPowerCharacter = kIOPMSleep},
+        {.version = kIOPMPowerStateVersion1,
+         .capabilityFlags = kIOPMPowerOn,
+         .outputPowerCharacter = kIOPMPowerOn},
 };
 
 OSDeclareDefaultStructors(IOPMrootDomain, IOService);
@@ -114,7 +120,8 @@ rd_tell_one(void *ctx, unsigned int index, IOServiceInterestHandler handler, voi
 	lck_mtx_unlock(rd.lock);
 	if (c->type == gIOAppPowerStateInterest) {
 		/* A user process: the ID travels as the message argument; it answers with IOAllowPowerChange. */
-		(void)handler(target, ref, rd.messageType, gIOPMRootDomain, (void *)(uintptr_t)rd_ref(idx), 0);
+		(void)handler(target, ref, rd.messageType, gIOPMRootDomain, (void *)(uintptr_t)rd_ref(idx),
+		              0);
 		return;
 	}
 	note.powerRef = (void *)(uintptr_t)rd_ref(idx);
@@ -175,7 +182,8 @@ rd_tell(UInt32 messageType, bool needResponse, unsigned long stateNumber, const 
 				continue;
 			if (rd.resp[i].deadline <= now) {
 				rd.resp[i].state = RD_ALLOWED;
-				printf("PM notification timeout (%s, client %u)\n", rd_message_name(messageType), i);
+				printf("PM notification timeout (%s, client %u)\n",
+				       rd_message_name(messageType), i);
 			} else if (rd.resp[i].deadline < next) {
 				next = rd.resp[i].deadline;
 			}
@@ -198,7 +206,8 @@ rd_respond(unsigned long refcon, bool veto)
 	if (rd.lock == NULL)
 		return kIOReturnNotReady;
 	lck_mtx_lock(rd.lock);
-	if (rd.open && ((refcon >> 16) & 0xffff) == rd.serial && idx < rd.n && rd.resp[idx].state == RD_PENDING) {
+	if (rd.open && ((refcon >> 16) & 0xffff) == rd.serial && idx < rd.n &&
+	    rd.resp[idx].state == RD_PENDING) {
 		/* Only kIOMessageCanSystemSleep can be refused; otherwise a veto is an answer. */
 		bool refuse = veto && rd.messageType == kIOMessageCanSystemSleep;
 
@@ -237,15 +246,16 @@ vetoSleepWakeNotification(void *PMrefcon)
 IONotifier *
 registerSleepWakeInterest(IOServiceInterestHandler handler, void *self, void *ref)
 {
-	return gIOPMRootDomain ? IOService_registerInterest(gIOPMRootDomain, gIOGeneralInterest, handler, self, ref)
-	                       : NULL;
+	return gIOPMRootDomain
+	               ? IOService_registerInterest(gIOPMRootDomain, gIOGeneralInterest, handler, self, ref)
+	               : NULL;
 }
 
 IONotifier *
 registerPrioritySleepWakeInterest(IOServiceInterestHandler handler, void *self, void *ref)
 {
-	return gIOPMRootDomain ? IOService_registerInterest(gIOPMRootDomain, gIOPriorityPowerStateInterest, handler,
-	                                                    self, ref)
+	return gIOPMRootDomain ? IOService_registerInterest(gIOPMRootDomain, gIOPriorityPowerStateInterest,
+	                                                    handler, self, ref)
 	                       : NULL;
 }
 
@@ -256,13 +266,15 @@ rd_publish(void)
 {
 	(void)IORegistryEntry_setPropertyNumber(gIOPMRootDomain, "SleepCount", rd.sleeps, 64);
 	(void)IORegistryEntry_setPropertyNumber(gIOPMRootDomain, "WakeCount", rd.wakes, 64);
-	(void)IORegistryEntry_setPropertyString(gIOPMRootDomain, "SystemPowerState", rd.asleep ? "Sleep" : "On");
+	(void)IORegistryEntry_setPropertyString(gIOPMRootDomain, "SystemPowerState",
+	                                        rd.asleep ? "Sleep" : "On");
 }
 
 static IOReturn
 rd_sleep_job(void *arg)
 {
-	const OSSymbol *down[3] = {gIOGeneralInterest, gIOAppPowerStateInterest, gIOPriorityPowerStateInterest};
+	const OSSymbol *down[3] = {gIOGeneralInterest, gIOAppPowerStateInterest,
+	                           gIOPriorityPowerStateInterest};
 	bool idle = arg != NULL;
 
 	if (rd.asleep)
@@ -330,7 +342,8 @@ rduc_sleep(OSObject *target, void *reference, IOExternalMethodArguments *args)
 	IOReturn r;
 
 	/* XNU's secureSleepSystem: only an administrator may put the system to sleep. */
-	if (IOUserClient_clientHasPrivilege(uc->__owningTask, kIOClientPrivilegeAdministrator) != kIOReturnSuccess)
+	if (IOUserClient_clientHasPrivilege(uc->__owningTask, kIOClientPrivilegeAdministrator) !=
+	    kIOReturnSuccess)
 		r = kIOReturnNotPrivileged;
 	else if (reference == (void *)1)
 		r = IOPMrootDomain_idleSleepSystem(gIOPMRootDomain);

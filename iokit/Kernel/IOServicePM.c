@@ -274,9 +274,11 @@ iopm_tell_informees(IOService *s, struct iopm *pm, bool will, unsigned long from
 			lck_mtx_lock(iopm.lock);
 			if (!iopm_wait_ack_locked(&list[k]->acked, (unsigned long)r, &ns)) {
 				iopm_tardy_acks++;
-				printf("%s::powerState%sChangeTo(%p, %s, %lu -> %lu) timed out after %llu ms\n",
+				printf("%s::powerState%sChangeTo(%p, %s, %lu -> %lu) timed out after %llu "
+				       "ms\n",
 				       IORegistryEntry_getName(d, NULL), will ? "Will" : "Did", d,
-				       IORegistryEntry_getName(s, NULL), from, to, (unsigned long long)(ns / 1000000));
+				       IORegistryEntry_getName(s, NULL), from, to,
+				       (unsigned long long)(ns / 1000000));
 			}
 			lck_mtx_unlock(iopm.lock);
 		}
@@ -304,10 +306,12 @@ iopm_do_change(IOService *s, struct iopm *pm, unsigned long from, unsigned long 
 	r = driver != NULL ? IOService_setPowerState(driver, to, s) : kIOPMAckImplied;
 	iopm_set_callee(NULL);
 	lck_mtx_lock(iopm.lock);
-	if (r != kIOPMAckImplied && (int)r > 0 && !iopm_wait_ack_locked(&pm->driverAcked, (unsigned long)r, &ns)) {
+	if (r != kIOPMAckImplied && (int)r > 0 &&
+	    !iopm_wait_ack_locked(&pm->driverAcked, (unsigned long)r, &ns)) {
 		iopm_tardy_acks++;
 		printf("%s::setPowerState(%p, %lu -> %lu) timed out after %llu ms\n",
-		       IORegistryEntry_getName(driver, NULL), s, from, to, (unsigned long long)(ns / 1000000));
+		       IORegistryEntry_getName(driver, NULL), s, from, to,
+		       (unsigned long long)(ns / 1000000));
 	}
 	pm->driverAcked = true; /* a late ack finds nothing to wake */
 	pm->current = to;
@@ -492,9 +496,10 @@ iopm_wait_idle(uint64_t timeout)
 		nanoseconds_to_deadline(timeout, &deadline);
 	lck_mtx_lock(iopm.lock);
 	while (iopm.head != NULL || iopm.jobs != NULL || iopm.busy) {
-		wait_result_t wr = deadline ? lck_mtx_sleep_deadline(iopm.lock, LCK_SLEEP_DEFAULT, &iopm.busy,
-		                                                     THREAD_UNINT, deadline)
-		                            : lck_mtx_sleep(iopm.lock, LCK_SLEEP_DEFAULT, &iopm.busy, THREAD_UNINT);
+		wait_result_t wr =
+		        deadline ? lck_mtx_sleep_deadline(iopm.lock, LCK_SLEEP_DEFAULT, &iopm.busy,
+		                                          THREAD_UNINT, deadline)
+		                 : lck_mtx_sleep(iopm.lock, LCK_SLEEP_DEFAULT, &iopm.busy, THREAD_UNINT);
 
 		if (wr == THREAD_TIMED_OUT) {
 			err = ETIMEDOUT;
@@ -615,8 +620,8 @@ void(IOService_joinPMtree)(IOService *self, IOService *driver)
 	lck_mtx_unlock(iopm.lock);
 }
 
-IOReturn(IOService_registerPowerDriver)(IOService *self, IOService *controllingDriver, IOPMPowerState *powerStates,
-                                        unsigned long numberOfStates)
+IOReturn(IOService_registerPowerDriver)(IOService *self, IOService *controllingDriver,
+                                        IOPMPowerState *powerStates, unsigned long numberOfStates)
 {
 	struct iopm *pm = self ? IOPM_OF(self) : NULL;
 	IOPMPowerState *copy;

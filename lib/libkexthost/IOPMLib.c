@@ -13,7 +13,8 @@
 io_connect_t
 IOPMFindPowerManagement(mach_port_t master_device_port)
 {
-	io_registry_entry_t obj = IORegistryEntryFromPath(master_device_port, kIOPowerPlane ":/IOPowerConnection/IOPMrootDomain");
+	io_registry_entry_t obj = IORegistryEntryFromPath(master_device_port,
+	                                                  kIOPowerPlane ":/IOPowerConnection/IOPMrootDomain");
 	io_connect_t fb = IO_OBJECT_NULL;
 
 	if (obj == IO_OBJECT_NULL)
@@ -38,13 +39,14 @@ IORegisterForSystemPower(void *refcon, IONotificationPortRef *thePortRef, IOServ
 	*thePortRef = NULL;
 	if ((notify = IONotificationPortCreate(kIOMasterPortDefault)) == NULL)
 		goto fail;
-	obj = IORegistryEntryFromPath(kIOMasterPortDefault, kIOPowerPlane ":/IOPowerConnection/IOPMrootDomain");
+	obj = IORegistryEntryFromPath(kIOMasterPortDefault,
+	                              kIOPowerPlane ":/IOPowerConnection/IOPMrootDomain");
 	if (obj == IO_OBJECT_NULL)
 		goto fail;
 	if (IOServiceOpen(obj, kh_mach_task_self(), 0, &fb) != KERN_SUCCESS || fb == IO_OBJECT_NULL)
 		goto fail;
-	if (IOServiceAddInterestNotification(notify, obj, kIOAppPowerStateInterest, callback, refcon, notifier) !=
-	    KERN_SUCCESS)
+	if (IOServiceAddInterestNotification(notify, obj, kIOAppPowerStateInterest, callback, refcon,
+	                                     notifier) != KERN_SUCCESS)
 		goto fail;
 	IOObjectRelease(obj);
 	*thePortRef = notify;
@@ -76,7 +78,7 @@ pm_answer(io_connect_t kernelPort, uint32_t selector, intptr_t notificationID)
 	uint64_t in = (uint64_t)notificationID;
 
 	return IOConnectCallScalarMethod(kernelPort, selector, &in, 1, NULL, NULL) ? kIOReturnError
-	                                                                            : kIOReturnSuccess;
+	                                                                           : kIOReturnSuccess;
 }
 
 IOReturn

@@ -27,11 +27,11 @@ OSDeclareDefaultStructors(PMDev, IOService);
 struct PMDev {
 	IOService super;
 	char name[8];
-	unsigned long delay;  /* answer of setPowerState */
-	bool ack;             /* acknowledge from another thread after ackAfterMs */
+	unsigned long delay; /* answer of setPowerState */
+	bool ack;            /* acknowledge from another thread after ackAfterMs */
 	uint32_t ackAfterMs;
-	uint32_t inCall;      /* set while setPowerState sleeps */
-	uint32_t callMs;      /* setPowerState sleeps this long */
+	uint32_t inCall; /* set while setPowerState sleeps */
+	uint32_t callMs; /* setPowerState sleeps this long */
 	uint32_t calls;
 };
 
@@ -362,8 +362,8 @@ END_TEST
 START_TEST(power_plane)
 {
 	PMDev *d = mkdev("R", NULL);
-	IORegistryEntry *rd = IORegistryEntry_fromPath("IOPower:/IOPowerConnection/IOPMrootDomain", NULL, NULL, NULL,
-	                                               NULL);
+	IORegistryEntry *rd =
+	        IORegistryEntry_fromPath("IOPower:/IOPowerConnection/IOPMrootDomain", NULL, NULL, NULL, NULL);
 	IORegistryEntry *conn;
 
 	ck_assert_ptr_nonnull(rd);

@@ -26,12 +26,16 @@ typedef struct IOPMrootDomain IOPMrootDomain;
 enum { kIOPMRootOffState = 0, kIOPMRootRestartState = 1, kIOPMRootSleepState = 2, kIOPMRootOnState = 3 };
 
 typedef struct IOPowerStateChangeNotification {
-	void *powerRef;             /* the ID to acknowledge or veto with */
-	unsigned long returnValue;  /* set: microseconds needed before acknowledging; 0: done */
-	unsigned long stateNumber;  /* the root domain's new state */
-	IOPMPowerFlags stateFlags;  /* its capability flags */
+	void *powerRef;            /* the ID to acknowledge or veto with */
+	unsigned long returnValue; /* set: microseconds needed before acknowledging; 0: done */
+	unsigned long stateNumber; /* the root domain's new state */
+	IOPMPowerFlags stateFlags; /* its capability flags */
 } IOPowerStateChangeNotification;
 typedef IOPowerStateChangeNotification sleepWakeNote;
+
+/* The interest types (as registerInterest types; user processes use kIOAppPowerStateInterest). */
+extern const OSSymbol *gIOAppPowerStateInterest;
+extern const OSSymbol *gIOPriorityPowerStateInterest;
 
 IONotifier *registerSleepWakeInterest(IOServiceInterestHandler handler, void *self, void *ref);
 IONotifier *registerPrioritySleepWakeInterest(IOServiceInterestHandler handler, void *self, void *ref);
