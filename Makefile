@@ -231,3 +231,5 @@ include mk/userclient.mk
 include mk/ionotify.mk
 # Memory mapped into a process: the test probe and the test kext (issue 6, iomem helper).
 include mk/iomem.mk
+# Power management: pmset and vdpower (issue 7, pm helper).
+include mk/pm.mk

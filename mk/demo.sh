@@ -309,4 +309,36 @@ else
 fi
 # ==== end of debugging with gdb =======================================================
 
+# ==== I/O Kit: power management, a sleep/wake cycle (issue 7, pm) =====================
+step "16. Power management — vdpower hears a sleep/wake cycle; VirtualDeviceDriver goes off and back on"
+cat > "$BUILD/demo-pm.sh" << 'EOS'
+id=$(devctl add --name vdev --prop VendorID=0x1234 --prop ProductID=1 --interrupts 1)
+i=0
+until ioreg -p IOPower | grep -q VirtualDeviceDriver; do i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.05; done
+echo '$ ioreg -p IOPower'
+ioreg -w0 -p IOPower | sed 's/^/  /'
+echo '$ vdpower &     (IORegisterForSystemPower: prints and answers each message)'
+vdpower --count 3 --timeout-ms 10000 > "$KEXTHOST_ROOT/pm.out" 2>&1 &
+p=$!
+i=0
+until grep -q ready "$KEXTHOST_ROOT/pm.out" 2> /dev/null; do i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.05; done
+echo '$ pmset sleepnow; pmset -g; pmset wake'
+pmset sleepnow | sed 's/^/  /'
+pmset -g | sed 's/^/  /'
+pmset wake | sed 's/^/  /'
+wait $p
+echo '  (vdpower saw:)'
+sed 's/^/  /' "$KEXTHOST_ROOT/pm.out"
+echo '$ kexthost dmesg | grep -e setPowerState -e "PM:"'
+kexthost dmesg --root "$KEXTHOST_ROOT" | grep -e 'setPowerState' -e 'PM:' | sed 's/^/  /'
+devctl remove "$id"
+EOS
+if [ "$(id -u)" = 0 ]; then
+	echo "\$ $K run --root $root -- sh demo-pm.sh"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-pm.sh"
+else
+	echo "  (skipped: installing kexts and pmset sleepnow need root)"
+fi
+# ==== end of power management =========================================================
+
 step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md, docs/IOKIT.md, docs/DEBUGGING.md"

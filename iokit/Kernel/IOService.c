@@ -22,6 +22,7 @@
 #include "iokit/Kernel/IOKitCore.h"
 #include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOUserNotification.h"
+#include "iokit/Kernel/IOServicePMPrivate.h"
 
 static lck_mtx_t *iosvc_mtx;
 static lck_mtx_t *iosvc_arb_mtx;
@@ -509,6 +510,21 @@ IOService_getClientImpl(const IOService *self)
 	return (IOService *)IORegistryEntry_getChildEntry(self, gIOServicePlane);
 }
 
+/* Power management: an interested driver that does not override these acknowledges at once. */
+static IOReturn
+IOService_powerStateChangeImpl(IOService *self, unsigned long capabilities, unsigned long stateNumber,
+                               IOService *whatDevice)
+{
+	return kIOPMAckImplied;
+}
+
+static void
+IOService_freeImpl(OSObject *obj)
+{
+	iopm_free((IOService *)obj); /* the PM record, if PMinit made one */
+	OSSuperCallAs(IOService, OSObject, free, obj);
+}
+
 static const OSMethod IOService_methods[] = {
         OSMethodOverride(IOService, probe, IOService_probeImpl),
         OSMethodOverride(IOService, start, IOService_startImpl),
@@ -533,6 +549,9 @@ static const OSMethod IOService_methods[] = {
         OSMethodOverride(IOService, handleIsOpen, IOService_handleIsOpenImpl),
         OSMethodOverride(IOService, getProvider, IOService_getProviderImpl),
         OSMethodOverride(IOService, getClient, IOService_getClientImpl),
+        OSMethodOverride(IOService, powerStateWillChangeTo, IOService_powerStateChangeImpl),
+        OSMethodOverride(IOService, powerStateDidChangeTo, IOService_powerStateChangeImpl),
+        OSMethodOverride(OSObject, free, IOService_freeImpl),
         OSMethodEnd,
 };
 OSDefineMetaClassAndStructors(IOService, IORegistryEntry, IOService_methods);

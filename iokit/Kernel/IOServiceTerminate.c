@@ -180,6 +180,8 @@ ioterm_action_stop(IOService *provider, void *client_, void *unused)
 		     IORegistryEntry_getName(provider, NULL));
 		IOService_stop(client, provider);
 	}
+	/* Power management ends with the driver's stop: no PM callout reaches a stopped driver. */
+	IOService_PMstop(client);
 	if (IOService_isOpen(provider, client)) {
 		IOService_close(provider, client, 0);
 	}

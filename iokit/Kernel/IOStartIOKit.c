@@ -18,6 +18,7 @@
 #include "iokit/Kernel/IOKitCore.h"
 #include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOUserRequest.h"
+#include "iokit/Kernel/IOServicePMPrivate.h"
 
 #define IOKIT_PLATFORM_MODEL "kexthost1,1"
 
@@ -69,8 +70,7 @@ StartIOKit(void)
 	pe = iokit_new_service(OSTypeID(IOPlatformExpert), NULL);
 	res = iokit_new_service((const OSMetaClass *)&IOResources_gMetaClass, NULL);
 	if (ped == NULL || pe == NULL || res == NULL ||
-	    !IORegistryEntry_attachToParent(ped, gIORegistryRoot, gIOServicePlane) ||
-	    !IORegistryEntry_attachToParent(ped, gIORegistryRoot, gIOPowerPlane)) {
+	    !IORegistryEntry_attachToParent(ped, gIORegistryRoot, gIOServicePlane)) {
 		OSSafeReleaseNULL(ped);
 		OSSafeReleaseNULL(pe);
 		OSSafeReleaseNULL(res);
@@ -99,6 +99,10 @@ StartIOKit(void)
 	IOService_registerService(ped, kIOServiceSynchronous);
 	IOService_registerService(res, kIOServiceSynchronous);
 	IOService_registerService(pe, kIOServiceSynchronous);
+	/* Power management: the PM thread and the root power domain (IOPMrootDomain.c). */
+	if ((err = iopm_init()) != 0 || (err = IOPMrootDomain_startPlatform(pe)) != 0) {
+		return err;
+	}
 	/* The virtual bus, whose devices user programs publish (IOVirtualBus.c). */
 	return IOVirtualBus_startPlatform();
 }
@@ -133,6 +137,7 @@ IOKit_shutdown(void)
 	if (IOKitWaitQuiet(30ULL * NSEC_PER_SEC) != kIOReturnSuccess) {
 		IOLog("IOKit: shutdown: the registry did not go quiet; going on\n");
 	}
+	iopm_shutdown();
 	ioterm_stop();
 	iostats_register(false);
 	iosvc_notify_kick(true);
