@@ -125,7 +125,11 @@ if command -v script > /dev/null; then
 	done
 	run $B/kctlclient "ALERT interactive?"
 	wait $tpid || true
-	grep -qx 'ANSWER 2' "$W/o" || { cat "$W/o" "$W/kunct"; fail "interactive alert answer"; }
+	grep -qx 'ANSWER 2' "$W/o" || {
+		cat "$W/o" "$W/kunct"
+		$B/kexthost dmesg --root "$KEXTHOST_ROOT" 2> /dev/null | tail -n 15
+		fail "interactive alert answer"
+	}
 	[ "$(grep -c 'answer \[0-3\]>' "$W/kunct")" -ge 2 ] || { cat "$W/kunct"; fail "kuncd did not ask again after 7"; }
 fi
 
