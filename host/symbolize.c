@@ -1,0 +1,206 @@
+/*
+ * symbolize.c — code address -> function, file:line, from DWARF, with
+ * elfutils libdwfl (a host library: it opens files and mallocs, so kernel
+ * code reaches it only through khost_symbolize / khost_symbolize_kernel).
+ *
+ * Two sources:
+ *  - a kext's debug object: an ELF relocatable object whose allocated
+ *    sections' sh_addr already hold their load addresses. libdwfl lays out
+ *    an ET_REL module itself: it keeps the layout given by non-zero sh_addr
+ *    values, placed at the base it is given (here the lowest sh_addr, so the
+ *    addresses stay as they are), and applies the object's relocations to
+ *    the DWARF. Each call reports a private copy
+ *    (libdwfl rewrites section headers in place) into a fresh session: it is
+ *    only used for reports, where a few frames are looked up.
+ *  - the kernel executable itself (/proc/self/exe, linked non-PIE, so its
+ *    addresses are run-time addresses): one session opened on first use and
+ *    kept; khost_symbolize_init opens it at boot so that a panic after a
+ *    fault need not read the file.
+ *
+ * Without DWARF the symbol table still gives the function.
+ */
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <gelf.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "host/khost.h"
+
+static const Dwfl_Callbacks sym_offline_callbacks = {
+        .find_debuginfo = dwfl_standard_find_debuginfo,
+        .section_address = dwfl_offline_section_address,
+};
+
+static pthread_mutex_t sym_self_lock = PTHREAD_MUTEX_INITIALIZER;
+static Dwfl *sym_self;
+static Dwfl_Module *sym_self_mod;
+
+static void
+sym_copy(char *dst, size_t size, const char *src)
+{
+	if (size == 0)
+		return;
+	snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+/* Fill the answer from one module; ENOENT when the address has no symbol. */
+static int
+sym_lookup(Dwfl_Module *mod, uint64_t addr, struct khost_symbol *out)
+{
+	GElf_Sym sym;
+	GElf_Off off = 0;
+	const char *name;
+	Dwfl_Line *line;
+
+	memset(out, 0, sizeof(*out));
+	name = dwfl_module_addrinfo(mod, (Dwarf_Addr)addr, &off, &sym, NULL, NULL, NULL);
+	if (name != NULL) {
+		sym_copy(out->func, sizeof(out->func), name);
+		out->func_offset = off;
+	}
+	line = dwfl_module_getsrc(mod, (Dwarf_Addr)addr);
+	if (line != NULL) {
+		int lineno = 0;
+		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		if (file != NULL) {
+			const char *base = strrchr(file, '/');
+			sym_copy(out->file, sizeof(out->file), base != NULL ? base + 1 : file);
+			out->line = lineno;
+		}
+	}
+	return name != NULL || out->line > 0 ? 0 : ENOENT;
+}
+
+/* The lowest non-zero sh_addr of an allocated section (0 when none). */
+static uint64_t
+sym_lowest_addr(char *image, size_t size)
+{
+	Elf *elf = elf_memory(image, size);
+	Elf_Scn *scn = NULL;
+	uint64_t lowest = 0;
+
+	if (elf == NULL)
+		return 0;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr shdr;
+		if (gelf_getshdr(scn, &shdr) == NULL)
+			break;
+		if ((shdr.sh_flags & SHF_ALLOC) && shdr.sh_addr != 0 && (lowest == 0 || shdr.sh_addr < lowest))
+			lowest = shdr.sh_addr;
+	}
+	elf_end(elf);
+	return lowest;
+}
+
+int
+khost_symbolize(const void *elf, size_t size, uint64_t addr, struct khost_symbol *out)
+{
+	Dwfl *dwfl;
+	Dwfl_Module *mod;
+	uint64_t lowest;
+	int fd = -1;
+	char *copy;
+	int err = ENOENT;
+
+	if (elf == NULL || size == 0 || out == NULL)
+		return 22; /* EINVAL */
+	copy = malloc(size);
+	if (copy == NULL)
+		return 12; /* ENOMEM */
+	memcpy(copy, elf, size);
+	elf_version(EV_CURRENT);
+	lowest = sym_lowest_addr(copy, size);
+	dwfl = dwfl_begin(&sym_offline_callbacks);
+	if (dwfl == NULL) {
+		free(copy);
+		return 12;
+	}
+	/*
+	 * Reported at its lowest section address, the module's bias is 0 and
+	 * libdwfl's relocated DWARF addresses are the load addresses. (Reported
+	 * anywhere else, libdwfl biases the relocated DWARF addresses twice.)
+	 * dwfl_report_elf wants a descriptor: a memfd holds the copy.
+	 */
+	if (lowest == 0 || addr < lowest)
+		goto out;
+	fd = memfd_create("kext-debug-object", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, copy, size) != (ssize_t)size) {
+		err = 12;
+		goto out;
+	}
+	mod = dwfl_report_elf(dwfl, "kext", "kext", fd, lowest, false);
+	if (mod == NULL) {
+		err = 8; /* ENOEXEC */
+		goto out;
+	}
+	fd = -1; /* the module owns it now */
+	dwfl_report_end(dwfl, NULL, NULL);
+	err = sym_lookup(mod, addr, out);
+out:
+	dwfl_end(dwfl);
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return err;
+}
+
+static int
+sym_self_open(void)
+{
+	if (sym_self_mod != NULL)
+		return 0;
+	if (sym_self != NULL)
+		return ENOENT; /* tried before and failed */
+	sym_self = dwfl_begin(&sym_offline_callbacks);
+	if (sym_self == NULL)
+		return 12;
+	sym_self_mod = dwfl_report_offline(sym_self, "kernel", "/proc/self/exe", -1);
+	dwfl_report_end(sym_self, NULL, NULL);
+	return sym_self_mod != NULL ? 0 : ENOENT;
+}
+
+void
+khost_symbolize_init(void)
+{
+	pthread_mutex_lock(&sym_self_lock);
+	if (sym_self_open() == 0) {
+		/* Read the address ranges now: a panic then only reads the line tables. */
+		struct khost_symbol s;
+		(void)sym_lookup(sym_self_mod, (uint64_t)(uintptr_t)khost_symbolize_init, &s);
+	}
+	pthread_mutex_unlock(&sym_self_lock);
+}
+
+int
+khost_symbolize_kernel(uint64_t addr, struct khost_symbol *out)
+{
+	int err;
+
+	if (out == NULL)
+		return 22;
+	/*
+	 * Never wait: the caller may be reporting a fault that happened while
+	 * this very thread held the lock.
+	 */
+	if (pthread_mutex_trylock(&sym_self_lock) != 0)
+		return 16; /* EBUSY */
+	err = sym_self_open();
+	if (err == 0)
+		err = sym_lookup(sym_self_mod, addr, out);
+	pthread_mutex_unlock(&sym_self_lock);
+	return err;
+}
+
+/* From the linker: the start of the executable and the end of its code. */
+extern char __executable_start[], etext[];
+
+void
+khost_kernel_text(uintptr_t *lo, uintptr_t *hi)
+{
+	*lo = (uintptr_t)__executable_start;
+	*hi = (uintptr_t)etext;
+}
