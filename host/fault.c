@@ -60,6 +60,13 @@ khost_fault_altstack_init(void)
 	return 0;
 }
 
+void *
+khost_fault_altstack(size_t *size)
+{
+	*size = FAULT_ALTSTACK_SIZE;
+	return fault_altstack;
+}
+
 void
 khost_fault_altstack_fini(void)
 {
@@ -110,8 +117,8 @@ fault_fill(struct khost_trap_state *ts, int sig, const siginfo_t *si, const ucon
 		ts->flags |= KHOST_TRAP_SOFTWARE; /* sent, not raised by the CPU: no trap number */
 	/* A fault at or just below the bottom of this thread's stack: it overflowed. */
 	khost_thread_stack(&lo, &hi);
-	if ((sig == SIGSEGV || sig == SIGBUS) && lo != 0 && ts->addr < lo && ts->addr + FAULT_OVERFLOW_REACH >= lo &&
-	    ts->rsp < lo + 4096) {
+	if ((sig == SIGSEGV || sig == SIGBUS) && lo != 0 && ts->addr < lo &&
+	    ts->addr + FAULT_OVERFLOW_REACH >= lo && ts->rsp < lo + 4096) {
 		ts->flags |= KHOST_TRAP_STACK_OVERFLOW;
 		ts->stack_lo = lo;
 		ts->stack_hi = hi;

@@ -97,8 +97,8 @@ px_parse_layout(const char *report, struct px_kext *kexts)
 		if (line[0] == '\t' && n > 0) {
 			struct px_kext *k = &kexts[n - 1];
 			struct px_sect *s = &k->sects[k->nsects];
-			if (k->nsects < PX_MAX_SECTS &&
-			    sscanf(line, "\t%63s\t0x%" SCNx64 "\t0x%" SCNx64, s->name, &s->addr, &s->size) == 3)
+			if (k->nsects < PX_MAX_SECTS && sscanf(line, "\t%63s\t0x%" SCNx64 "\t0x%" SCNx64,
+			                                       s->name, &s->addr, &s->size) == 3)
 				k->nsects++;
 		} else if (line[0] != '\t' && n < PX_MAX_KEXTS) {
 			struct px_kext *k = &kexts[n];
@@ -196,8 +196,8 @@ px_relocate(char *obj, size_t size, const struct px_kext *k)
 	if (size < sizeof(eh))
 		return -1;
 	memcpy(&eh, obj, sizeof(eh));
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_type != ET_REL ||
-	    eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_type != ET_REL || eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
 	    (size - eh.e_shoff) / sizeof(Elf64_Shdr) < eh.e_shnum || eh.e_shstrndx >= eh.e_shnum)
 		return -1;
 	Elf64_Shdr strsh;
@@ -229,7 +229,8 @@ px_load_kext(const char *root, const char *const *extra, unsigned nextra, struct
 	char exe[PATH_MAX];
 
 	if (!px_find_executable(root, extra, nextra, k->id, exe, sizeof(exe))) {
-		fprintf(stderr, "kexthost: symbolicate: no bundle for %s under %s/Extensions (use --kext BUNDLE)\n",
+		fprintf(stderr,
+		        "kexthost: symbolicate: no bundle for %s under %s/Extensions (use --kext BUNDLE)\n",
 		        k->id, root);
 		return;
 	}
@@ -277,7 +278,8 @@ px_frame(FILE *out, uint64_t fp, uint64_t pc, int exact, struct px_kext *kexts, 
 }
 
 int
-panics_symbolicate(const char *report_path, const char *root, const char *const *extra, unsigned nextra, FILE *out)
+panics_symbolicate(const char *report_path, const char *root, const char *const *extra, unsigned nextra,
+                   FILE *out)
 {
 	static struct px_kext kexts[PX_MAX_KEXTS];
 	size_t len = 0;
@@ -349,7 +351,8 @@ panics_list(const char *root, FILE *out)
 	}
 	while ((de = readdir(d)) != NULL) {
 		size_t l = strlen(de->d_name);
-		if (strncmp(de->d_name, "Kernel-", 7) != 0 || l < 7 || strcmp(de->d_name + l - 6, ".panic") != 0)
+		if (strncmp(de->d_name, "Kernel-", 7) != 0 || l < 7 ||
+		    strcmp(de->d_name + l - 6, ".panic") != 0)
 			continue;
 		if (n == cap) {
 			char **nn = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof(*names));
@@ -380,7 +383,8 @@ panics_list(const char *root, FILE *out)
 		}
 		first[strcspn(first, "\n")] = '\0';
 		if (sscanf(names[i], "Kernel-%4d-%2d-%2d-%2d%2d%2d", &y, &mo, &dd, &hh, &mi, &ss) == 6)
-			fprintf(out, "%04d-%02d-%02d %02d:%02d:%02d  %s\n    %s\n", y, mo, dd, hh, mi, ss, first, path);
+			fprintf(out, "%04d-%02d-%02d %02d:%02d:%02d  %s\n    %s\n", y, mo, dd, hh, mi, ss,
+			        first, path);
 		else
 			fprintf(out, "%s\n    %s\n", first, path);
 		free(names[i]);

@@ -18,6 +18,11 @@
  *    fault need not read the file.
  *
  * Without DWARF the symbol table still gives the function.
+ *
+ * libdw wants far more stack than a 16 KiB kernel thread has, and reports
+ * are made on such threads (panic(), the watchdog): lookups run on the
+ * thread's alternate signal stack (host/fault.c) through swapcontext,
+ * unless the caller is already on it (a fault report).
  */
 #include <elfutils/libdwfl.h>
 #include <errno.h>
@@ -27,8 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <signal.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include "host/khost.h"
+#include "host/host_internal.h"
 
 static const Dwfl_Callbacks sym_offline_callbacks = {
         .find_debuginfo = dwfl_standard_find_debuginfo,
@@ -38,6 +46,45 @@ static const Dwfl_Callbacks sym_offline_callbacks = {
 static pthread_mutex_t sym_self_lock = PTHREAD_MUTEX_INITIALIZER;
 static Dwfl *sym_self;
 static Dwfl_Module *sym_self_mod;
+
+/* ---- running on a big stack ---- */
+
+struct sym_call {
+	int (*fn)(void *);
+	void *arg;
+	int ret;
+	ucontext_t caller, callee;
+};
+
+static void
+sym_trampoline(unsigned int hi, unsigned int lo)
+{
+	struct sym_call *c = (struct sym_call *)(((uintptr_t)hi << 32) | (uintptr_t)lo);
+
+	c->ret = c->fn(c->arg);
+}
+
+static int
+sym_on_big_stack(int (*fn)(void *), void *arg)
+{
+	struct sym_call c = {.fn = fn, .arg = arg};
+	stack_t cur;
+	size_t size;
+	void *stack = khost_fault_altstack(&size);
+
+	if (stack == NULL || sigaltstack(NULL, &cur) != 0 || (cur.ss_flags & SS_ONSTACK))
+		return fn(arg);
+	if (getcontext(&c.callee) != 0)
+		return fn(arg);
+	c.callee.uc_stack.ss_sp = stack;
+	c.callee.uc_stack.ss_size = size;
+	c.callee.uc_link = &c.caller;
+	makecontext(&c.callee, (void (*)(void))sym_trampoline, 2, (unsigned int)((uintptr_t)&c >> 32),
+	            (unsigned int)(uintptr_t)&c);
+	if (swapcontext(&c.caller, &c.callee) != 0)
+		return fn(arg);
+	return c.ret;
+}
 
 static void
 sym_copy(char *dst, size_t size, const char *src)
@@ -89,15 +136,23 @@ sym_lowest_addr(char *image, size_t size)
 		GElf_Shdr shdr;
 		if (gelf_getshdr(scn, &shdr) == NULL)
 			break;
-		if ((shdr.sh_flags & SHF_ALLOC) && shdr.sh_addr != 0 && (lowest == 0 || shdr.sh_addr < lowest))
+		if ((shdr.sh_flags & SHF_ALLOC) && shdr.sh_addr != 0 &&
+		    (lowest == 0 || shdr.sh_addr < lowest))
 			lowest = shdr.sh_addr;
 	}
 	elf_end(elf);
 	return lowest;
 }
 
-int
-khost_symbolize(const void *elf, size_t size, uint64_t addr, struct khost_symbol *out)
+struct sym_args {
+	const void *elf;
+	size_t size;
+	uint64_t addr;
+	struct khost_symbol *out;
+};
+
+static int
+sym_object(const void *elf, size_t size, uint64_t addr, struct khost_symbol *out)
 {
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
@@ -175,8 +230,22 @@ khost_symbolize_init(void)
 	pthread_mutex_unlock(&sym_self_lock);
 }
 
+static int
+sym_object_call(void *a)
+{
+	struct sym_args *sa = a;
+	return sym_object(sa->elf, sa->size, sa->addr, sa->out);
+}
+
 int
-khost_symbolize_kernel(uint64_t addr, struct khost_symbol *out)
+khost_symbolize(const void *elf, size_t size, uint64_t addr, struct khost_symbol *out)
+{
+	struct sym_args sa = {elf, size, addr, out};
+	return sym_on_big_stack(sym_object_call, &sa);
+}
+
+static int
+sym_kernel(uint64_t addr, struct khost_symbol *out)
 {
 	int err;
 
@@ -193,6 +262,20 @@ khost_symbolize_kernel(uint64_t addr, struct khost_symbol *out)
 		err = sym_lookup(sym_self_mod, addr, out);
 	pthread_mutex_unlock(&sym_self_lock);
 	return err;
+}
+
+static int
+sym_kernel_call(void *a)
+{
+	struct sym_args *sa = a;
+	return sym_kernel(sa->addr, sa->out);
+}
+
+int
+khost_symbolize_kernel(uint64_t addr, struct khost_symbol *out)
+{
+	struct sym_args sa = {NULL, 0, addr, out};
+	return sym_on_big_stack(sym_kernel_call, &sa);
 }
 
 /* From the linker: the start of the executable and the end of its code. */

@@ -146,7 +146,8 @@ Buggy_start(kmod_info_t *ki, void *d)
 		printf("Buggy: no free major number\n");
 		return KERN_FAILURE;
 	}
-	buggy_node = devfs_make_node(makedev(buggy_major, 0), DEVFS_CHAR, UID_ROOT, GID_WHEEL, 0600, BUGGY_NAME);
+	buggy_node =
+	        devfs_make_node(makedev(buggy_major, 0), DEVFS_CHAR, UID_ROOT, GID_WHEEL, 0600, BUGGY_NAME);
 	if (buggy_node == NULL) {
 		cdevsw_remove(buggy_major, &buggy_cdevsw);
 		buggy_major = -1;

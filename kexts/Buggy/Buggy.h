@@ -16,13 +16,13 @@
 #define BUGGY_NAME "buggy"
 #define BUGGY_IOC(n) _IO('B', (n))
 
-#define BUGGY_BUGS(X)                                                         \
-	X(1, null, "dereference a NULL pointer")                              \
-	X(2, recurse, "recurse until the kernel stack overflows")             \
-	X(3, bigstack, "put a 64 KiB buffer on the 16 KiB kernel stack")      \
-	X(4, divzero, "divide by zero")                                       \
-	X(5, assert, "fail an assertion")                                     \
-	X(6, panic, "call panic()")                                           \
+#define BUGGY_BUGS(X)                                                    \
+	X(1, null, "dereference a NULL pointer")                         \
+	X(2, recurse, "recurse until the kernel stack overflows")        \
+	X(3, bigstack, "put a 64 KiB buffer on the 16 KiB kernel stack") \
+	X(4, divzero, "divide by zero")                                  \
+	X(5, assert, "fail an assertion")                                \
+	X(6, panic, "call panic()")                                      \
 	X(7, ud2, "execute an invalid instruction")
 
 #endif

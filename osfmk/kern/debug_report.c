@@ -75,8 +75,7 @@ frame_sym_fn(void *ctx, const char *name, uintptr_t addr, size_t size, unsigned 
 	return 0;
 }
 
-static void
-frame_append(struct frame_ctx *fc, const char *fmt, ...) __printflike(2, 3);
+static void frame_append(struct frame_ctx *fc, const char *fmt, ...) __printflike(2, 3);
 
 static void
 frame_append(struct frame_ctx *fc, const char *fmt, ...)
@@ -162,10 +161,9 @@ debug_format_return(uintptr_t ret, char *buf, size_t size)
 static size_t
 kext_format_uuid(const uint8_t u[16], char *buf, size_t size)
 {
-	return (size_t)scnprintf(buf, size,
-	                         "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X", u[0],
-	                         u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-	                         u[13], u[14], u[15]);
+	return (size_t)scnprintf(
+	        buf, size, "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X", u[0], u[1],
+	        u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
 static const char *
@@ -186,8 +184,8 @@ kext_format_line(struct kxld_image *img, char *buf, size_t size)
 
 	kxld_image_uuid(img, uuid);
 	kext_format_uuid(uuid, ustr, sizeof(ustr));
-	return (size_t)scnprintf(buf, size, "%s(%s)[%s]@0x%lx->0x%lx", kxld_image_kext_id(img), kext_version(img),
-	                         ustr, (unsigned long)start,
+	return (size_t)scnprintf(buf, size, "%s(%s)[%s]@0x%lx->0x%lx", kxld_image_kext_id(img),
+	                         kext_version(img), ustr, (unsigned long)start,
 	                         (unsigned long)(start + kxld_image_size(img) - 1));
 }
 
@@ -242,8 +240,8 @@ loaded_fn(void *ctx, struct kxld_image *img)
 {
 	struct tail_ctx *tc = ctx;
 
-	tc->len += (size_t)scnprintf(tc->buf + tc->len, tc->size - tc->len, "%s\t%s\n", kxld_image_kext_id(img),
-	                             kext_version(img));
+	tc->len += (size_t)scnprintf(tc->buf + tc->len, tc->size - tc->len, "%s\t%s\n",
+	                             kxld_image_kext_id(img), kext_version(img));
 	return 0;
 }
 
@@ -276,13 +274,15 @@ panic_format_tail(char *buf, size_t size)
 	const char *version = kernel_version_string();
 	const char *bootargs = PE_boot_args();
 
-	tc.len += (size_t)scnprintf(buf, size, "\nKernel version:\n%s\nBoot args: %s\n",
-	                            version != NULL ? version : "(unknown)", bootargs != NULL ? bootargs : "");
+	tc.len +=
+	        (size_t)scnprintf(buf, size, "\nKernel version:\n%s\nBoot args: %s\n",
+	                          version != NULL ? version : "(unknown)", bootargs != NULL ? bootargs : "");
 	tc.len += (size_t)scnprintf(buf + tc.len, size - tc.len, "System uptime in nanoseconds: %llu\n",
 	                            (unsigned long long)khost_uptime_ns());
 	tc.len += (size_t)scnprintf(buf + tc.len, size - tc.len, "loaded kexts:\n");
 	(void)kxld_images_apply_nowait(panic_active() != 0, loaded_fn, &tc);
-	tc.len += (size_t)scnprintf(buf + tc.len, size - tc.len, "\nKext load layout (kexthost symbolicate):\n");
+	tc.len += (size_t)scnprintf(buf + tc.len, size - tc.len,
+	                            "\nKext load layout (kexthost symbolicate):\n");
 	(void)kxld_images_apply_nowait(panic_active() != 0, layout_fn, &tc);
 	return tc.len;
 }

@@ -74,8 +74,9 @@ trap_format_message(char *buf, size_t size, const struct khost_trap_state *ts)
 		                         (unsigned long long)ts->rip, (void *)current_thread());
 	}
 	if (ts->flags & KHOST_TRAP_SOFTWARE) {
-		return (size_t)scnprintf(buf, size, "Kernel signal %d (%s) at 0x%016llx, registers:\n", ts->signo,
-		                         ts->signo == 6 ? "abort" : "sent by software", (unsigned long long)ts->rip);
+		return (size_t)scnprintf(buf, size, "Kernel signal %d (%s) at 0x%016llx, registers:\n",
+		                         ts->signo, ts->signo == 6 ? "abort" : "sent by software",
+		                         (unsigned long long)ts->rip);
 	}
 	return (size_t)scnprintf(buf, size, "Kernel trap at 0x%016llx, type %u=%s, registers:\n",
 	                         (unsigned long long)ts->rip, ts->trapno, trap_name(ts->trapno));
@@ -140,15 +141,17 @@ trap_format_report(char *buf, size_t size, int cpu, const struct khost_trap_stat
 	size_t len = 0;
 	unsigned n = 0;
 
-	len += (size_t)scnprintf(buf + len, size - len, "panic(cpu %d caller 0x%lx): ", cpu, (unsigned long)ts->rip);
+	len += (size_t)scnprintf(buf + len, size - len, "panic(cpu %d caller 0x%lx): ", cpu,
+	                         (unsigned long)ts->rip);
 	len += trap_format_message(buf + len, size - len, ts);
 	len += trap_format_registers(buf + len, size - len, ts, cpu);
 	if (ts->flags & KHOST_TRAP_STACK_OVERFLOW) {
-		len += (size_t)scnprintf(buf + len, size - len,
-		                         "Kernel stack overflow: fault address 0x%llx is below the thread's stack "
-		                         "[0x%llx, 0x%llx) (its guard page)\n",
-		                         (unsigned long long)ts->addr, (unsigned long long)ts->stack_lo,
-		                         (unsigned long long)ts->stack_hi);
+		len += (size_t)scnprintf(
+		        buf + len, size - len,
+		        "Kernel stack overflow: fault address 0x%llx is below the thread's stack "
+		        "[0x%llx, 0x%llx) (its guard page)\n",
+		        (unsigned long long)ts->addr, (unsigned long long)ts->stack_lo,
+		        (unsigned long long)ts->stack_hi);
 	}
 	len += (size_t)scnprintf(buf + len, size - len, "\n");
 	/* The faulting instruction, then the callers from the faulting frame's RBP. */
@@ -172,7 +175,10 @@ kernel_fault(const struct khost_trap_state *ts)
 	char *buf;
 
 	if (panic_enter() != 0) {
-		panic_nested("fault while panicking");
+		static char what[96];
+		scnprintf(what, sizeof(what), "fault (trap %u) at 0x%llx, address 0x%llx", ts->trapno,
+		          (unsigned long long)ts->rip, (unsigned long long)ts->addr);
+		panic_nested(what);
 	}
 	buf = panic_buffer(&size);
 	len = trap_format_report(buf, size, khost_cpu_number(), ts);
