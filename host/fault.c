@@ -115,10 +115,15 @@ fault_fill(struct khost_trap_state *ts, int sig, const siginfo_t *si, const ucon
 	ts->addr = (uint64_t)(uintptr_t)si->si_addr;
 	if (sig == SIGABRT || si->si_code <= 0)
 		ts->flags |= KHOST_TRAP_SOFTWARE; /* sent, not raised by the CPU: no trap number */
-	/* A fault at or just below the bottom of this thread's stack: it overflowed. */
+	/*
+	 * A fault in this thread's guard page, or a little further below the
+	 * stack while the stack pointer is at its bottom (a large frame), is a
+	 * stack overflow.
+	 */
 	khost_thread_stack(&lo, &hi);
 	if ((sig == SIGSEGV || sig == SIGBUS) && lo != 0 && ts->addr < lo &&
-	    ts->addr + FAULT_OVERFLOW_REACH >= lo && ts->rsp < lo + 4096) {
+	    (ts->addr + khost_page_size() >= lo ||
+	     (ts->addr + FAULT_OVERFLOW_REACH >= lo && ts->rsp < lo + 4096))) {
 		ts->flags |= KHOST_TRAP_STACK_OVERFLOW;
 		ts->stack_lo = lo;
 		ts->stack_hi = hi;
