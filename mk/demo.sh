@@ -341,4 +341,37 @@ else
 fi
 # ==== end of power management =========================================================
 
+# ==== a kext bug ends in a panic report (issue 8) =======================================
+step "17. A kext bug: the Buggy sample dereferences NULL; the kernel panics with a report"
+if [ "$(id -u)" = 0 ]; then
+	proot=$BUILD/demo-panic-root
+	rm -rf "$proot"
+	mkdir -p "$proot/Extensions"
+	cp -R "$BUILD/kexts/Buggy.kext" "$proot/Extensions/"
+	chown -R 0:0 "$proot/Extensions"
+	chmod -R go-w "$proot/Extensions"
+	echo "\$ $K boot --root $proot &; kextload Buggy.kext; buggy-trigger null"
+	$K boot --root "$proot" > "$BUILD/demo-panic.console" 2>&1 &
+	pk=$!
+	i=0
+	until [ -S "$proot/var/run/kexthost.sock" ] && $K dmesg --root "$proot" 2> /dev/null | grep -q 'kernel ready'; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || break
+		sleep 0.05
+	done
+	KEXTHOST_SOCKET=$proot/var/run/kexthost.sock $KB/kextload "$proot/Extensions/Buggy.kext" | sed 's/^/  /'
+	KEXTHOST_SOCKET=$proot/var/run/kexthost.sock $KB/buggy-trigger null 2>&1 | sed 's/^/  /' || true
+	wait $pk || echo "  (kernel exit status $?: 70 = panic)"
+	echo '  (the report, from the console:)'
+	sed -n '/^panic(/,/^Kext load layout/p' "$BUILD/demo-panic.console" | sed 's/^/  /'
+	echo "\$ $K panics --root $proot"
+	$K panics --root "$proot" | sed 's/^/  /'
+	echo "\$ $K symbolicate --root $proot <report>   (the backtrace with source lines)"
+	for r in "$proot"/Library/Logs/DiagnosticReports/Kernel-*.panic; do
+		$K symbolicate --root "$proot" "$r" | sed -n '/^Backtrace/,/Kernel Extensions/p' | head -4 | sed 's/^/  /'
+	done
+else
+	echo "  (skipped: loading kexts needs root)"
+fi
+
 step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md, docs/IOKIT.md, docs/DEBUGGING.md"
