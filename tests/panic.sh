@@ -60,7 +60,7 @@ line_of() { grep -n "$1" "$SRC/kexts/Buggy/Buggy.c" | head -1 | cut -d: -f1; }
 check_bug() {
 	bug=$1
 	new_root "$bug"
-	kexthost boot --root "$root" --boot-args "-v" > "$work/$bug.console" 2>&1 &
+	kexthost boot --root "$root" --boot-args "-v ${BOOTARGS:-}" > "$work/$bug.console" 2>&1 &
 	kpid=$!
 	wait_ready "$root" "$work/$bug.console"
 	KEXTHOST_SOCKET=$root/var/run/kexthost.sock
@@ -111,6 +111,36 @@ else
 		FUNC=buggy_bigstack MARK=unused check_bug bigstack
 	grep -q "^Kernel stack overflow: fault address" "$report" || fail "bigstack: no stack overflow line"
 fi
+
+# A lock order reversal: lockorder=2 reports both orders and panics before it can deadlock.
+BOOTARGS=lockorder=2 TRAP="lock order reversal: 0x[0-9a-f]* (Buggy) then" FUNC=buggy_lockorder \
+	MARK="the reversal" check_bug lockorder
+grep -q "^the opposite order (2nd, then 1st) was established at:" "$work/lockorder.console" ||
+	fail "lockorder: the first order's backtraces are missing"
+grep -q "com.example.kext.Buggy + 0x[0-9a-f]* (buggy_lockorder + 0x" "$work/lockorder.console" ||
+	fail "lockorder: the reversal's frames do not name the kext"
+
+# A double free: with -zp it is reported (both frees' backtraces, in the kext) and the kernel goes on.
+new_root doublefree
+kexthost boot --root "$root" --boot-args "-v -zp" > "$work/doublefree.console" 2>&1 &
+kpid=$!
+wait_ready "$root" "$work/doublefree.console"
+KEXTHOST_SOCKET=$root/var/run/kexthost.sock
+export KEXTHOST_SOCKET
+kextload "$root/Extensions/Buggy.kext" > /dev/null 2>&1 || fail "doublefree: kextload"
+buggy-trigger doublefree > /dev/null 2>&1 || fail "doublefree: the kernel did not go on"
+i=0
+until grep -q "zone poisoning: double free of element" "$work/doublefree.console"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "doublefree: not reported: $(tail -20 "$work/doublefree.console")"
+	sleep 0.05
+done
+grep -q "com.example.kext.Buggy + 0x[0-9a-f]* (buggy_doublefree + 0x" "$work/doublefree.console" ||
+	fail "doublefree: the frees' frames do not name the kext: $(tail -30 "$work/doublefree.console")"
+kill -TERM "$kpid"
+wait "$kpid" || fail "doublefree: the kernel did not shut down cleanly"
+kpid=
+echo "ok: doublefree"
 
 # ---- --reboot-on-panic ----------------------------------------------------------------------
 new_root reboot

@@ -18,6 +18,8 @@
 #include <miscfs/devfs/devfs.h>
 #include <kern/assert.h>
 #include <kern/debug.h>
+#include <kern/locks.h>
+#include <IOKit/IOLib.h>
 #include "Buggy.h"
 
 kern_return_t Buggy_start(kmod_info_t *ki, void *d);
@@ -83,6 +85,41 @@ static __attribute__((noinline)) void
 buggy_ud2(void)
 {
 	__asm__ volatile("ud2"); /* the invalid instruction */
+}
+
+/*
+ * A then B, later B then A: the deadlock two threads could meet. With
+ * lockorder=1 the second order is reported (both acquisitions' backtraces)
+ * before it can deadlock; lockorder=2 panics there.
+ */
+static __attribute__((noinline)) void
+buggy_lockorder(void)
+{
+	lck_grp_t *grp = lck_grp_alloc_init("Buggy", LCK_GRP_ATTR_NULL);
+	lck_mtx_t *a = lck_mtx_alloc_init(grp, LCK_ATTR_NULL);
+	lck_mtx_t *b = lck_mtx_alloc_init(grp, LCK_ATTR_NULL);
+
+	lck_mtx_lock(a);
+	lck_mtx_lock(b);
+	lck_mtx_unlock(b);
+	lck_mtx_unlock(a);
+	lck_mtx_lock(b);
+	lck_mtx_lock(a); /* the reversal */
+	lck_mtx_unlock(a);
+	lck_mtx_unlock(b);
+	lck_mtx_free(b, grp);
+	lck_mtx_free(a, grp);
+	lck_grp_free(grp);
+}
+
+/* With -zp the second free is reported with both frees' backtraces (and dropped). */
+static __attribute__((noinline)) void
+buggy_doublefree(void)
+{
+	void *p = IOMalloc(64);
+
+	IOFree(p, 64);
+	IOFree(p, 64); /* the double free */
 }
 
 static const struct {

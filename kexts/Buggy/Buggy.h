@@ -16,13 +16,15 @@
 #define BUGGY_NAME "buggy"
 #define BUGGY_IOC(n) _IO('B', (n))
 
-#define BUGGY_BUGS(X)                                                    \
-	X(1, null, "dereference a NULL pointer")                         \
-	X(2, recurse, "recurse until the kernel stack overflows")        \
-	X(3, bigstack, "put a 64 KiB buffer on the 16 KiB kernel stack") \
-	X(4, divzero, "divide by zero")                                  \
-	X(5, assert, "fail an assertion")                                \
-	X(6, panic, "call panic()")                                      \
-	X(7, ud2, "execute an invalid instruction")
+#define BUGGY_BUGS(X)                                                                \
+	X(1, null, "dereference a NULL pointer")                                     \
+	X(2, recurse, "recurse until the kernel stack overflows")                    \
+	X(3, bigstack, "put a 64 KiB buffer on the 16 KiB kernel stack")             \
+	X(4, divzero, "divide by zero")                                              \
+	X(5, assert, "fail an assertion")                                            \
+	X(6, panic, "call panic()")                                                  \
+	X(7, ud2, "execute an invalid instruction")                                  \
+	X(8, lockorder, "take two locks in both orders (boot-arg lockorder=1 or 2)") \
+	X(9, doublefree, "free a buffer twice (boot-arg -zp)")
 
 #endif
