@@ -299,8 +299,14 @@ ktest_suite(void)
 	tcase_add_test(tc, report_format);
 	tcase_add_test(tc, osbacktrace_starts_at_caller);
 	tcase_add_test(tc, report_with_backtrace);
+#if defined(__SANITIZE_ADDRESS__)
+	/* UBSan (built with ASan here) reports the NULL store and the division first and exits 1. */
+	tcase_add_exit_test(tc, fault_panics_70, 1);
+	tcase_add_exit_test(tc, divide_error_panics_70, 1);
+#else
 	tcase_add_exit_test(tc, fault_panics_70, 70);
 	tcase_add_exit_test(tc, divide_error_panics_70, 70);
+#endif
 	tcase_add_test(tc, trap_names_are_xnus);
 	tcase_add_test(tc, trap_report_format);
 	tcase_add_test(tc, panic_log_names);
