@@ -31,6 +31,7 @@
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
 #include "libkern/kext/OSKext.h"
+#include "bsd/kern/kdebug_internal.h"
 
 #define IOSVC_MAX_CONFIG_THREADS 16
 
@@ -467,7 +468,11 @@ iosvc_start_candidate(IOService *self, IOService *inst)
 		iosvc_check_resources(self);
 		iosvc_check_resources(inst);
 	}
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOSERVICE, IOSERVICE_KH_START) | DBG_FUNC_START,
+	                      IORegistryEntry_getRegistryEntryID(inst),
+	                      IORegistryEntry_getRegistryEntryID(self), 0, 0, 0);
 	ok = IOService_start(inst, self);
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOSERVICE, IOSERVICE_KH_START) | DBG_FUNC_END, ok, 0, 0, 0, 0);
 	if (ok) {
 		iosvc_lock();
 		inst->__state[1] |= kIOServiceStartedState;
@@ -651,8 +656,8 @@ iosvc_probe_candidates(IOService *self, OSOrderedSet *matches)
 	OSSafeReleaseNULL(family);
 }
 
-void
-iosvc_do_service_match(IOService *self, IOOptionBits options)
+static void
+iosvc_do_service_match_untraced(IOService *self, IOOptionBits options)
 {
 	bool keepGuessing = true, reRegistered = true, first;
 	SInt32 generation = 0;
@@ -701,6 +706,16 @@ iosvc_do_service_match(IOService *self, IOOptionBits options)
 	(void)iosvc_adjust_busy_locked(self, -1);
 	iosvc_unlock();
 	iosvc_wake_waiters();
+}
+
+/* Matching on one service, as one interval in a kdebug trace. */
+void
+iosvc_do_service_match(IOService *self, IOOptionBits options)
+{
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOSERVICE, IOSERVICE_KH_MATCH) | DBG_FUNC_START,
+	                      IORegistryEntry_getRegistryEntryID(self), 0, 0, 0, 0);
+	iosvc_do_service_match_untraced(self, options);
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOSERVICE, IOSERVICE_KH_MATCH) | DBG_FUNC_END, 0, 0, 0, 0, 0);
 }
 
 void

@@ -25,6 +25,7 @@
 #include <kern/debug.h>
 #include <kern/sched_prim.h>
 #include <kern/thread.h>
+#include "bsd/kern/kdebug_internal.h"
 
 #define IOWL_TERMINATE 0x1u    /* the thread must leave */
 #define IOWL_RESTART 0x2u      /* the chain changed under the thread */
@@ -67,6 +68,7 @@ iowl_run_sources(IOWorkLoop *self)
 	IOEventSource *es, *next;
 	bool more;
 
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOWORKLOOP, IOWL_WORK) | DBG_FUNC_START, self, 0, 0, 0, 0);
 	do {
 		__atomic_store_n(&self->workToDo, 0, __ATOMIC_RELAXED);
 		more = false;
@@ -74,10 +76,18 @@ iowl_run_sources(IOWorkLoop *self)
 		for (es = self->eventChain; es != NULL; es = next) {
 			next = es->eventChainNext;
 			if (IOEventSource_isEnabled(es)) {
-				more |= IOEventSource_checkForWork(es);
+				bool m;
+
+				KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOWORKLOOP, IOWL_CLIENT) |
+				                              DBG_FUNC_START,
+				                      self, es, 0, 0, 0);
+				m = IOEventSource_checkForWork(es);
+				KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOWORKLOOP, IOWL_CLIENT) | DBG_FUNC_END,
+				                      m, 0, 0, 0, 0);
+				more |= m;
 			}
 			if (iowl_flags(self) & IOWL_TERMINATE) {
-				return;
+				break;
 			}
 			if (iowl_flags(self) & IOWL_RESTART) {
 				/* es and next may be gone: start over from the head. */
@@ -86,7 +96,9 @@ iowl_run_sources(IOWorkLoop *self)
 			}
 			next = es->eventChainNext;
 		}
-	} while (more || __atomic_load_n(&self->workToDo, __ATOMIC_RELAXED));
+	} while (!(iowl_flags(self) & IOWL_TERMINATE) &&
+	         (more || __atomic_load_n(&self->workToDo, __ATOMIC_RELAXED)));
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOWORKLOOP, IOWL_WORK) | DBG_FUNC_END, 0, 0, 0, 0, 0);
 }
 
 static void iowl_teardown(IOWorkLoop *self);
@@ -374,7 +386,10 @@ IOWorkLoop_runAction(IOWorkLoop *self, IOWorkLoop_Action action, OSObject *targe
 		return kIOReturnBadArgument;
 	}
 	IORecursiveLockLock(self->gateLock);
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOCMDQ, IOCMDQ_ACTION) | DBG_FUNC_START, target, action, 0, 0,
+	                      0);
 	res = action(target, arg0, arg1, arg2, arg3);
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOCMDQ, IOCMDQ_ACTION) | DBG_FUNC_END, res, 0, 0, 0, 0);
 	IORecursiveLockUnlock(self->gateLock);
 	return res;
 }
