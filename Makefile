@@ -231,3 +231,5 @@ include mk/userclient.mk
 include mk/ionotify.mk
 # Memory mapped into a process: the test probe and the test kext (issue 6, iomem helper).
 include mk/iomem.mk
+# kdebug tracing: the trace tool (issue 8, kdebug helper).
+include mk/kdebug.mk
