@@ -105,7 +105,7 @@ kd_filter_passes(uint32_t debugid, uint32_t flags, bool explicit_only)
 	if (KDBG_EXTRACT_CLASS(debugid) == DBG_TRACE)
 		return true;
 	tf = __atomic_load_n(&kd_typefilter, __ATOMIC_ACQUIRE);
-	return tf != NULL && (tf[csc >> 3] & (1u << (csc & 7))) != 0;
+	return tf != NULL && (__atomic_load_n(&tf[csc >> 3], __ATOMIC_RELAXED) & (1u << (csc & 7))) != 0;
 }
 
 /* Reserve a slot in r; false when the ring is full in stop-when-full mode. */
@@ -259,12 +259,12 @@ kd_free_buffers(void)
 	if (rings == NULL)
 		return;
 	for (unsigned int i = 0; i < kd_ncpus; i++) {
-		kd_lost_total += rings[i].lost;
+		kd_lost_total += __atomic_load_n(&rings[i].lost, __ATOMIC_RELAXED);
 		if (rings[i].buf != NULL)
 			khost_vm_free(rings[i].buf, (size_t)kd_nslots * sizeof(kd_buf));
 	}
 	kfree(rings, kd_ncpus * sizeof(*rings));
-	kd_flags &= ~(KDBG_BUFINIT | KDBG_WRAPPED);
+	__atomic_and_fetch(&kd_flags, ~(KDBG_BUFINIT | KDBG_WRAPPED), __ATOMIC_RELAXED);
 }
 
 static int
@@ -302,7 +302,7 @@ kd_setup(int pid)
 	kd_nkdbufs = nslots * ncpus;
 	kd_owner = pid;
 	kd_lost_total = 0;
-	kd_flags |= KDBG_BUFINIT | KDBG_LP64;
+	__atomic_or_fetch(&kd_flags, KDBG_BUFINIT | KDBG_LP64, __ATOMIC_RELAXED);
 	__atomic_store_n(&kd_rings, rings, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -415,7 +415,7 @@ kd_peek(struct kd_ring *r, uint64_t *pos, uint64_t end, bool live, kd_buf *out)
 			return 0;
 		}
 		/* Overwritten by a later lap, torn, or abandoned. */
-		r->lost++;
+		__atomic_fetch_add(&r->lost, 1, __ATOMIC_RELAXED);
 		*pos = idx + 1;
 	}
 	return 0;
@@ -447,7 +447,7 @@ kd_read(kd_buf *out, size_t max, size_t *count)
 		end[i] = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
 		pos[i] = r->tail;
 		if (end[i] - pos[i] > kd_nslots) {
-			r->lost += end[i] - pos[i] - kd_nslots;
+			__atomic_fetch_add(&r->lost, end[i] - pos[i] - kd_nslots, __ATOMIC_RELAXED);
 			pos[i] = end[i] - kd_nslots;
 			__atomic_or_fetch(&kd_flags, KDBG_WRAPPED, __ATOMIC_RELAXED);
 		}
@@ -578,7 +578,7 @@ kdbg_reset(void)
 	__atomic_store_n(&kd_typefilter, NULL, __ATOMIC_RELEASE);
 	if (tf != NULL)
 		kfree(tf, KDBG_TYPEFILTER_BITMAP_SIZE);
-	kd_flags = 0;
+	__atomic_store_n(&kd_flags, 0, __ATOMIC_RELAXED);
 	kd_nkdbufs = 0;
 	kd_owner = -1;
 	lck_mtx_unlock(kd_lock);
@@ -593,7 +593,7 @@ kdbg_lost_events(void)
 	lck_mtx_lock(kd_lock);
 	n = kd_lost_total;
 	for (uint32_t i = 0; kd_rings != NULL && i < kd_ncpus; i++)
-		n += kd_rings[i].lost;
+		n += __atomic_load_n(&kd_rings[i].lost, __ATOMIC_RELAXED);
 	lck_mtx_unlock(kd_lock);
 	return n;
 }
