@@ -99,7 +99,7 @@ $(KINCLUDE_STAMP): Makefile
 $(O)/%.o: %.c $(KINCLUDE_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MD -MP -c $< -o $@
 
 $(O)/libkern/conf/version.o: KERNEL_CPPFLAGS += $(VERSION_DEFS)
 
@@ -109,22 +109,22 @@ $(O)/tests/%.o: KERNEL_CPPFLAGS += -isystem tests/shim
 $(O)/host/%.o: host/%.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) -MD -MP -c $< -o $@
 
 $(O)/bench/%.o: bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) -MD -MP -c $< -o $@
 
 $(O)/bench/k_%.o: bench/k_%.c $(KINCLUDE_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MD -MP -c $< -o $@
 
 $(O)/tests/ktest_main.o: tests/ktest_main.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(CC) $(HOST_CFLAGS) -isystem $(CHECK_INC) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) -isystem $(CHECK_INC) -MD -MP -c $< -o $@
 
 $(BUILD)/kernel/kernel.raw.o: $(KERNEL_OBJS)
 	@mkdir -p $(dir $@)
@@ -233,3 +233,5 @@ include mk/ionotify.mk
 include mk/iomem.mk
 # kdebug tracing: the trace tool (issue 8, kdebug helper).
 include mk/kdebug.mk
+# Power management: pmset and vdpower (issue 7, pm helper).
+include mk/pm.mk

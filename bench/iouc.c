@@ -2,9 +2,8 @@
  * iouc.c — a user-client call from a client process (tests/helpers/uc_probe
  * bench) against the boundary's null call (kh_getpid) made by the same
  * process in the same run: IOConnectCallScalarMethod with 2 scalars in and 1
- * out (an io_connect_method MIG message to the connect port, the argument
- * checks, the method) through the shared ring, and again over the socket
- * only. Target: the scalar call within 1.3x the null call. Each figure is
+ * out (the compact user-client call, the argument checks, the method)
+ * through the shared ring, and again over the socket only. Target: the scalar call within 1.3x the null call. Each figure is
  * the median of 7 runs of N calls.
  */
 #include <stdio.h>

@@ -47,9 +47,10 @@ k_kxld_resolve(void *ctx, const char *name, uintptr_t *addr)
 }
 
 static int
-k_kxld_link_path(const char *path, struct kxld_image **img)
+k_kxld_link_path(const char *path, struct kxld_image **img, bool debug)
 {
-	struct kxld_link_params p = {.kext_id = "com.example.bench", .resolve = k_kxld_resolve};
+	struct kxld_link_params p = {
+	        .kext_id = "com.example.bench", .resolve = k_kxld_resolve, .no_debug_object = !debug};
 	const void *bytes = NULL;
 	size_t len = 0;
 	int err;
@@ -72,7 +73,7 @@ k_kxld_load_cycle(const char *path, const char *entry, uint64_t *load_ns, uint64
 	uint64_t t0 = khost_uptime_ns(), t1;
 	int err;
 
-	err = k_kxld_link_path(path, &img);
+	err = k_kxld_link_path(path, &img, true);
 	if (err != 0)
 		return err;
 	kxld_image_run_constructors(img);
@@ -100,7 +101,7 @@ k_kxld_load_many(const char *path, int count, uint64_t *link_ns, uint64_t *unloa
 		return ENOMEM;
 	t0 = khost_uptime_ns();
 	for (n = 0; n < count && err == 0; n++)
-		err = k_kxld_link_path(path, &imgs[n]);
+		err = k_kxld_link_path(path, &imgs[n], true);
 	if (err != 0)
 		n--;
 	t1 = khost_uptime_ns();
@@ -109,5 +110,19 @@ k_kxld_load_many(const char *path, int count, uint64_t *link_ns, uint64_t *unloa
 	*link_ns = t1 - t0;
 	*unload_ns = khost_uptime_ns() - t1;
 	kfree(imgs, (size_t)count * sizeof(*imgs));
+	return err;
+}
+
+int
+k_kxld_debug_cycle(const char *path, int debug, uint64_t *link_ns)
+{
+	struct kxld_image *img = NULL;
+	uint64_t t0 = khost_uptime_ns();
+	int err;
+
+	err = k_kxld_link_path(path, &img, debug != 0);
+	*link_ns = khost_uptime_ns() - t0;
+	if (err == 0)
+		kxld_unlink(img);
 	return err;
 }

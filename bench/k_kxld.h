@@ -18,4 +18,10 @@ int k_kxld_load_cycle(const char *path, const char *entry, uint64_t *load_ns, ui
 /* Read and link the object `count` times, keeping every image (link_ns), then unlink them all. */
 int k_kxld_load_many(const char *path, int count, uint64_t *link_ns, uint64_t *unload_ns);
 
+/*
+ * Read and link the object, then unlink it (link_ns: read + link), with or
+ * without its debug object and JIT registration (debug = 0: no_debug_object).
+ */
+int k_kxld_debug_cycle(const char *path, int debug, uint64_t *link_ns);
+
 #endif /* KEXTHOST_BENCH_K_KXLD_H */

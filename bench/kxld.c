@@ -174,10 +174,41 @@ out:
 	rmdir(dir);
 }
 
+/*
+ * What a kext's debug object costs at load: linking a -g object (the 2,000
+ * functions, as kextbuild builds them) with the debug object built and
+ * registered with GDB's JIT interface, against the same link without it.
+ */
+static void
+bench_debug_object(bench_report_fn report)
+{
+	enum { RUNS = 41 };
+	double with[RUNS], without[RUNS];
+	char obj[512];
+	int n = 0;
+
+	snprintf(obj, sizeof(obj), "%s/large-g.o", KXLD_OBJ_DIR);
+	for (int run = 0; run < RUNS + 1; run++) {
+		uint64_t a, b;
+		if (k_kxld_debug_cycle(obj, 1, &a) != 0 || k_kxld_debug_cycle(obj, 0, &b) != 0) {
+			fprintf(stderr, "bench kxld: %s: link failed\n", obj);
+			return;
+		}
+		if (run == 0)
+			continue; /* warm-up */
+		with[n] = (double)a / 1000.0;
+		without[n] = (double)b / 1000.0;
+		n++;
+	}
+	report("kxld link large -g + debug object + JIT registration", "us", bench_median(with, n),
+	       "the same link without the debug object", bench_median(without, n));
+}
+
 void
 bench_kxld(bench_report_fn report)
 {
 	bench_one(report, "small (10 imports)", "small", "small_entry", 201);
 	bench_one(report, "large (2,000 functions)", "large", "large_entry", 31);
 	bench_many(report);
+	bench_debug_object(report);
 }

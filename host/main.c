@@ -6,6 +6,7 @@
  *   kexthost run  [--root DIR] [--boot-args "..."] -- CMD [ARGS...]
  *   kexthost dmesg [--root DIR]
  *   kexthost trace [--root DIR] start|stop|dump|stream|reset [ARGS...]
+ *   kexthost devctl ARGS...  (runs the devctl next to this program)
  *   kexthost version
  *
  * boot: creates the kernel root if needed, blocks SIGTERM/SIGINT/SIGHUP in
@@ -47,6 +48,7 @@ usage(FILE *f)
 	           "       kexthost run [--root DIR] [--boot-args \"ARGS\"] -- CMD [ARGS...]\n"
 	           "       kexthost dmesg [--root DIR]\n"
 	           "       kexthost trace [--root DIR] start|stop|dump|stream|reset [ARGS...]\n"
+	           "       kexthost devctl ARGS...\n"
 	           "       kexthost version\n"
 	           "\n"
 	           "The kernel root defaults to build/root next to this program.\n"
@@ -323,6 +325,25 @@ cmd_run(int argc, char **argv)
 	return cmd_status;
 }
 
+/* `kexthost devctl ...`: the devctl tool installed beside this program, with the same arguments. */
+static int
+cmd_devctl(int argc, char **argv)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - sizeof("/devctl"));
+	char *slash;
+
+	if (n <= 0 || (path[n] = '\0', slash = strrchr(path, '/')) == NULL) {
+		fprintf(stderr, "kexthost: devctl: can't find this program's directory\n");
+		return KHOST_EXIT_USAGE;
+	}
+	strcpy(slash, "/devctl");
+	argv[0] = path;
+	execv(path, argv);
+	fprintf(stderr, "kexthost: devctl: %s: %s\n", path, strerror(errno));
+	return 1;
+}
+
 static int
 cmd_dmesg(int argc, char **argv)
 {
@@ -391,6 +412,8 @@ main(int argc, char **argv)
 		return cmd_dmesg(argc - 1, argv + 1);
 	if (strcmp(cmd, "trace") == 0)
 		return cmd_trace(argc - 1, argv + 1);
+	if (strcmp(cmd, "devctl") == 0)
+		return cmd_devctl(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0) {
 		printf("%s\n", kernel_version_string());
 		return 0;

@@ -278,10 +278,71 @@ else
 fi
 # ==== end of exercise 3 ================================================================
 
-step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md, docs/IOKIT.md"
+# ==== Debugging a kext with gdb (issue 8, dbgjit) =====================================
+step "15. Debugging the kernel: gdb attaches to the running kernel and breaks in a kext's sysctl handler (JIT-registered symbols)"
+cat > "$BUILD/demo-gdb.sh" << 'EOS'
+set -u
+E=$KEXTHOST_ROOT/Extensions
+kextload "$E/SysctlSample.kext" > /dev/null 2>&1
+line=$(grep -n 'SysctlSample: percent %d -> %d' kexts/SysctlSample/SysctlSample.c | cut -d: -f1)
+echo "\$ gdb -p \$KEXTHOST_PID -batch -ex 'break SysctlSample.c:$line' -ex continue -ex 'bt 2' -ex 'print v' -ex 'list $line,$line' -ex detach"
+echo "  (and meanwhile, from another process: sysctl -w debug.sysctlsample.percent=42)"
+timeout 30 gdb -nx -batch -p "$KEXTHOST_PID" -ex 'set pagination off' -ex "break SysctlSample.c:$line" \
+	-ex continue -ex 'bt 2' -ex 'print v' -ex "list $line,$line" -ex detach > "$KEXTHOST_ROOT/gdb.out" 2>&1 &
+g=$!
+# the client's write may come before gdb has attached: repeat it until gdb is done
+while kill -0 $g 2> /dev/null; do
+	sysctl -w debug.sysctlsample.percent=42 > /dev/null 2>&1
+	sleep 0.3
+done
+grep -E '^(Breakpoint 1|Thread .* hit|#[0-9]|\$1|[0-9]+[[:space:]]+printf|\[Inferior)' "$KEXTHOST_ROOT/gdb.out" | sed 's/^/  /'
+kextunload -b com.example.kext.SysctlSample > /dev/null 2>&1
+EOS
+if [ "$(id -u)" = 0 ] && command -v gdb > /dev/null 2>&1; then
+	cp -R "$KX/SysctlSample.kext" "$root/Extensions/" 2> /dev/null || true
+	chown -R 0:0 "$root/Extensions/SysctlSample.kext"
+	chmod -R go-w "$root/Extensions/SysctlSample.kext"
+	echo "\$ $K run --root $root -- sh demo-gdb.sh     (docs/DEBUGGING.md walks through it)"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-gdb.sh"
+else
+	echo "  (skipped: needs root and gdb)"
+fi
+# ==== end of debugging with gdb =======================================================
+
+# ==== I/O Kit: power management, a sleep/wake cycle (issue 7, pm) =====================
+step "16. Power management — vdpower hears a sleep/wake cycle; VirtualDeviceDriver goes off and back on"
+cat > "$BUILD/demo-pm.sh" << 'EOS'
+id=$(devctl add --name vdev --prop VendorID=0x1234 --prop ProductID=1 --interrupts 1)
+i=0
+until ioreg -p IOPower | grep -q VirtualDeviceDriver; do i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.05; done
+echo '$ ioreg -p IOPower'
+ioreg -w0 -p IOPower | sed 's/^/  /'
+echo '$ vdpower &     (IORegisterForSystemPower: prints and answers each message)'
+vdpower --count 3 --timeout-ms 10000 > "$KEXTHOST_ROOT/pm.out" 2>&1 &
+p=$!
+i=0
+until grep -q ready "$KEXTHOST_ROOT/pm.out" 2> /dev/null; do i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.05; done
+echo '$ pmset sleepnow; pmset -g; pmset wake'
+pmset sleepnow | sed 's/^/  /'
+pmset -g | sed 's/^/  /'
+pmset wake | sed 's/^/  /'
+wait $p
+echo '  (vdpower saw:)'
+sed 's/^/  /' "$KEXTHOST_ROOT/pm.out"
+echo '$ kexthost dmesg | grep -e setPowerState -e "PM:"'
+kexthost dmesg --root "$KEXTHOST_ROOT" | grep -e 'setPowerState' -e 'PM:' | sed 's/^/  /'
+devctl remove "$id"
+EOS
+if [ "$(id -u)" = 0 ]; then
+	echo "\$ $K run --root $root -- sh demo-pm.sh"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-pm.sh"
+else
+	echo "  (skipped: installing kexts and pmset sleepnow need root)"
+fi
+# ==== end of power management =========================================================
 
 # ==== kdebug tracing (issue 8; written by the kdebug helper) ==========================
-step "kdebug: trace a kext load with kexthost trace; text here, a Perfetto timeline in JSON"
+step "Tracing: trace a kext load with kexthost trace; text here, a Perfetto timeline in JSON"
 if [ "$(id -u)" = 0 ] && [ -d "$root/Extensions/HelloKext.kext" ]; then
 	cat > "$BUILD/demo-trace.sh" << 'EOS'
 set -eu
@@ -300,3 +361,39 @@ EOS
 else
 	echo "  (skipped: needs root and the HelloKext installed by step 7)"
 fi
+# ==== end of kdebug tracing ===========================================================
+
+# ==== a kext bug ends in a panic report (issue 8) =======================================
+step "17. A kext bug: the Buggy sample dereferences NULL; the kernel panics with a report"
+if [ "$(id -u)" = 0 ]; then
+	proot=$BUILD/demo-panic-root
+	rm -rf "$proot"
+	mkdir -p "$proot/Extensions"
+	cp -R "$BUILD/kexts/Buggy.kext" "$proot/Extensions/"
+	chown -R 0:0 "$proot/Extensions"
+	chmod -R go-w "$proot/Extensions"
+	echo "\$ $K boot --root $proot &; kextload Buggy.kext; buggy-trigger null"
+	$K boot --root "$proot" > "$BUILD/demo-panic.console" 2>&1 &
+	pk=$!
+	i=0
+	until [ -S "$proot/var/run/kexthost.sock" ] && $K dmesg --root "$proot" 2> /dev/null | grep -q 'kernel ready'; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || break
+		sleep 0.05
+	done
+	KEXTHOST_SOCKET=$proot/var/run/kexthost.sock $KB/kextload "$proot/Extensions/Buggy.kext" | sed 's/^/  /'
+	KEXTHOST_SOCKET=$proot/var/run/kexthost.sock $KB/buggy-trigger null 2>&1 | sed 's/^/  /' || true
+	wait $pk || echo "  (kernel exit status $?: 70 = panic)"
+	echo '  (the report, from the console:)'
+	sed -n '/^panic(/,/^Kext load layout/p' "$BUILD/demo-panic.console" | sed 's/^/  /'
+	echo "\$ $K panics --root $proot"
+	$K panics --root "$proot" | sed 's/^/  /'
+	echo "\$ $K symbolicate --root $proot <report>   (the backtrace with source lines)"
+	for r in "$proot"/Library/Logs/DiagnosticReports/Kernel-*.panic; do
+		$K symbolicate --root "$proot" "$r" | sed -n '/^Backtrace/,/Kernel Extensions/p' | head -4 | sed 's/^/  /'
+	done
+else
+	echo "  (skipped: loading kexts needs root)"
+fi
+
+step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md, docs/IOKIT.md, docs/DEBUGGING.md"

@@ -19,7 +19,7 @@ $(addprefix $(BUILD)/bin/,$(DEV_TOOLS)): $(BUILD)/bin/%: $(O)/tools/%.o $(LIBKH)
 $(O)/kexts/%.o: kexts/%.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(USER_CFLAGS) -MD -MP -c $< -o $@
 
 define DEV_CLIENT_RULE
 $(BUILD)/bin/$(basename $(notdir $(1))): $(O)/$(1:.c=.o) $(LIBKH)

@@ -20,7 +20,7 @@ all: $(KCTL_PROBE)
 $(O)/tests/kctl/%.o: tests/kctl/%.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(USER_CFLAGS) -MD -MP -c $< -o $@
 
 $(KCTL_PROBE): $(O)/tests/kctl/kctl_probe.o $(LIBKH)
 	@mkdir -p $(dir $@)

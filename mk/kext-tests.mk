@@ -30,7 +30,7 @@ kext-test-objs: $(KEXT_TEST_OBJS)
 $(O)/tests/kext/kt_host.o: tests/kext/kt_host.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) -MD -MP -c $< -o $@
 $(filter $(BUILD)/tests/kext/%,$(TEST_BINS)): $(O)/tests/kext/kt_host.o
 $(O)/tests/kext/%.o: KERNEL_CPPFLAGS += -DKEXT_TEST_TMP='"$(abspath $(BUILD))/tests/kext/tmp"'
 

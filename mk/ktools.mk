@@ -28,7 +28,7 @@ all: $(KTOOLS_BINS) $(KEXTHOST_PC) kexts $(KREQ_PROBE)
 $(O)/tests/ktools/%.o: tests/ktools/%.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(USER_CFLAGS) -MD -MP -c $< -o $@
 
 $(KREQ_PROBE): $(O)/tests/ktools/kreq_probe.o $(LIBKH)
 	@mkdir -p $(dir $@)
@@ -38,17 +38,17 @@ $(KREQ_PROBE): $(O)/tests/ktools/kreq_probe.o $(LIBKH)
 $(O)/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(USER_CFLAGS) -MD -MP -c $< -o $@
 
 $(O)/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(USER_CFLAGS) -MD -MP -c $< -o $@
 
 $(O)/tools/k_%.o: tools/k_%.c $(KINCLUDE_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MD -MP -c $< -o $@
 
 $(LIBKH): $(LIBKH_SRCS:%.c=$(O)/%.o)
 	@mkdir -p $(dir $@)

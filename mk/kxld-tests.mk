@@ -31,7 +31,7 @@ KXLD_VARIANTS := $(foreach c,gcc clang,$(foreach s,$(KXLD_SETS),$(c)-$(s)))
 
 KXLD_BASIC_OBJS := $(KXLD_VARIANTS:%=$(KXLD_OBJ_DIR)/basic-%.o)
 KXLD_ONE_OBJS := $(addprefix $(KXLD_OBJ_DIR)/,unresolved.o common.o tls.o weak.o weak-tested.o alloc.o meta.o \
-	dup.o small.o large.o relocs.o client.o client-hidden.o comdat.o)
+	dup.o small.o large.o relocs.o client.o client-hidden.o comdat.o large-g.o)
 KXLD_SO := $(KXLD_OBJ_DIR)/small.so $(KXLD_OBJ_DIR)/large.so
 KXLD_ALL_OBJS := $(KXLD_BASIC_OBJS) $(KXLD_ONE_OBJS) $(KXLD_SO)
 
@@ -66,6 +66,11 @@ $(KXLD_OBJ_DIR)/large.c: tests/kxld/gen_large.sh
 
 $(KXLD_OBJ_DIR)/large.o: $(KXLD_OBJ_DIR)/large.c
 	$(Q)gcc $(KXLD_OBJ_CFLAGS) -O2 -fPIE -c $< -o $@.tmp.o
+	$(Q)ld -r --build-id -o $@ $@.tmp.o && rm -f $@.tmp.o
+
+# With DWARF, as kextbuild builds kexts: the debug-object benchmark.
+$(KXLD_OBJ_DIR)/large-g.o: $(KXLD_OBJ_DIR)/large.c
+	$(Q)gcc $(KXLD_OBJ_CFLAGS) -O2 -g -fPIE -c $< -o $@.tmp.o
 	$(Q)ld -r --build-id -o $@ $@.tmp.o && rm -f $@.tmp.o
 
 $(KXLD_OBJ_DIR)/%.o: tests/kxld/objs/%.c mk/kxld-tests.mk

@@ -7,7 +7,7 @@ all: $(MACH_PROBE)
 $(O)/tests/mach/%.o: tests/mach/%.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(USER_CFLAGS) -MD -MP -c $< -o $@
 
 $(MACH_PROBE): $(O)/tests/mach/mach_probe.o $(LIBKH)
 	@mkdir -p $(dir $@)

@@ -14,6 +14,6 @@ $(KPI_EXPORTS_C): mk/gen-kpi.sh $(wildcard config/*.exports)
 $(O)/gen/kpi_exports.o: $(KPI_EXPORTS_C) $(KINCLUDE_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MD -MP -c $< -o $@
 
 include mk/kext-tests.mk

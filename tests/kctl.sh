@@ -115,7 +115,9 @@ grep -q '^\[execute\] /bin/true' "$W/kunc" || { cat "$W/kunc"; fail "execute sho
 
 # an alert answered interactively on kuncd's terminal (script(1) gives it one)
 if command -v script > /dev/null; then
-	(sleep 1; printf '7\n2\n') | script -qfec "$B/kuncd --count 1" /dev/null > "$W/kunct" 2>&1 &
+	# stdin stays open after the answers: script(1) ends the session at its EOF, and under load
+	# that could come before kuncd has read the second answer (the alert then ends KERN_ABORTED)
+	(sleep 1; printf '7\n2\n'; sleep 20) | script -qfec "$B/kuncd --count 1" /dev/null > "$W/kunct" 2>&1 &
 	tpid=$!
 	i=0
 	until grep -q 'agent ready' "$W/kunct" 2> /dev/null; do
@@ -123,7 +125,11 @@ if command -v script > /dev/null; then
 	done
 	run $B/kctlclient "ALERT interactive?"
 	wait $tpid || true
-	grep -qx 'ANSWER 2' "$W/o" || { cat "$W/o" "$W/kunct"; fail "interactive alert answer"; }
+	grep -qx 'ANSWER 2' "$W/o" || {
+		cat "$W/o" "$W/kunct"
+		$B/kexthost dmesg --root "$KEXTHOST_ROOT" 2> /dev/null | tail -n 15
+		fail "interactive alert answer"
+	}
 	[ "$(grep -c 'answer \[0-3\]>' "$W/kunct")" -ge 2 ] || { cat "$W/kunct"; fail "kuncd did not ask again after 7"; }
 fi
 

@@ -257,8 +257,26 @@ set -e
 mkdir "$work/syms"
 kextutil -n -s "$work/syms" "$E/HelloKext.kext" > "$work/out" 2>&1 || { cat "$work/out"; fail "kextutil -s"; }
 [ -f "$work/syms/com.example.kext.HelloKext.sym" ] || fail "no symbol file"
-nm "$work/syms/com.example.kext.HelloKext.sym" | grep -Eq '^[0-9a-f]{16} A HelloKext_start$' || fail "symbol file lacks HelloKext_start"
-nm "$work/syms/com.example.kext.HelloKext.sym" | grep -Eq '^[0-9a-f]{16} A kmod_info$' || fail "symbol file lacks kmod_info"
+# a symbol file is the kext's debug object: its ELF object, sections at their load addresses
+nm "$work/syms/com.example.kext.HelloKext.sym" | grep -Eq '^[0-9a-f]{16} T HelloKext_start$' || fail "symbol file lacks HelloKext_start"
+nm "$work/syms/com.example.kext.HelloKext.sym" | grep -Eq '^[0-9a-f]{16} D kmod_info$' || fail "symbol file lacks kmod_info"
+# -a id@address lays it out at that address (and implies -n)
+kextutil -s "$work/syms" -a com.example.kext.HelloKext@0x7f000000 "$E/HelloKext.kext" > "$work/out" 2>&1 ||
+	{ cat "$work/out"; fail "kextutil -s -a"; }
+readelf -SW "$work/syms/com.example.kext.HelloKext.sym" | grep -Eq ' \.text +PROGBITS +0*7f000000 ' ||
+	{ readelf -SW "$work/syms/com.example.kext.HelloKext.sym"; fail "-a: .text not at 0x7f000000"; }
+set +e
+kextutil -s "$work/syms" -a com.example.kext.HelloKext@zzz "$E/HelloKext.kext" > "$work/out" 2>&1
+st=$?
+set -e
+[ $st = 64 ] && grep -q '^Address format is <bundle-id@address>, with nonzero hexadecimal address.$' "$work/out" ||
+	{ cat "$work/out"; fail "kextutil -a with a bad address: exit $st"; }
+set +e
+kextutil -s "$work/syms" -a com.example.kext.HelloKext@0x7f000010 "$E/HelloKext.kext" > "$work/out" 2>&1
+st=$?
+set -e
+[ $st != 0 ] && grep -q 'is not a valid load address' "$work/out" ||
+	{ cat "$work/out"; fail "kextutil -a with a misaligned address: exit $st"; }
 
 # ---- 4. offline: kextlibs ------------------------------------------------------------------------
 kextlibs "$E/HelloKext.kext" > "$work/out" 2> "$work/err" || fail "kextlibs HelloKext"

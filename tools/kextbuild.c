@@ -7,7 +7,8 @@
  *
  * 1. Compile each .c/.S source with the kernel environment's flags (only the
  *    SDK headers, freestanding, no builtins, no common symbols, no red zone,
- *    general registers only, no stack protector, -DKERNEL) plus the caller's
+ *    general registers only, no stack protector, -DKERNEL, and -g: DWARF for
+ *    debuggers and backtraces) plus the caller's
  *    CFLAGS (-O2, -fno-pic, -DFOO, -Idir, ...). .o files are taken as they are.
  * 2. Read the Info.plist (XML or binary; with --plist-cpp it is run through
  *    the C preprocessor first, with the -D/-U/-I flags given, as Xcode's
@@ -90,7 +91,8 @@ usage(FILE *f)
 	        "  --cc CC          compiler (default: $CC, else cc)\n"
 	        "  --no-kmod-info   never generate kmod_info (to test the loader's diagnostics)\n"
 	        "  -v               print the commands\n"
-	        "Other arguments starting with '-' are compiler flags (-O2, -g, -fno-pic, -DNAME, -Idir).\n"
+	        "Other arguments starting with '-' are compiler flags (-O2, -fno-pic, -DNAME, -Idir; -g is\n"
+	        "the default, -g0 turns debug information off).\n"
 	        "The SDK comes from $KEXTHOST_SDK or the kexthost tree this program belongs to.\n",
 	        prog);
 }
@@ -478,6 +480,9 @@ main(int argc, char **argv)
 		push(&cmd, "-DKERNEL");
 		push(&cmd, "-DKEXTHOST");
 		push(&cmd, "-Wall");
+		/* Debug information by default, as Xcode's kexts carry (in their dSYM): the
+		 * kext's debug object and gdb's view of it come from it. -g0 turns it off. */
+		push(&cmd, "-g");
 		pushv(&cmd, &cflags);
 		push(&cmd, "-c");
 		push(&cmd, srcs.v[i]);

@@ -10,13 +10,14 @@
  * libraries).", then loads it unless -n. With -n the tool works offline: it
  * boots the kernel core in its own process and asks it, so the diagnostics
  * are the running kernel's code. Without -n it talks to the running kernel
- * over $KEXTHOST_SOCKET. -s DIR writes a symbol file per kext: an ELF object
- * whose absolute symbols are the kext's symbols at their linked addresses
- * (load it in gdb with add-symbol-file).
+ * over $KEXTHOST_SOCKET. -s DIR writes a symbol file per kext and per loaded
+ * dependency: its debug object, the ELF object with its sections at their
+ * load addresses and its DWARF relocated (gdb: add-symbol-file FILE), for the
+ * kext as loaded, or at the addresses given with -a id@address or (-A) the
+ * running kernel's. -a and -A imply -n.
  *
  * Exit statuses are kextutil's: 1 not found, 4 kext bad, 6 load failed.
  */
-#include <elf.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -29,11 +30,18 @@
 #define KEXTUTIL_EXIT_KEXT_BAD 4
 #define KEXTUTIL_EXIT_LOAD_FAILED 6
 
+struct kext_address {
+	const char *id;
+	uint64_t addr;
+};
+
 static struct {
-	int no_load, tests, no_auth, no_resolve;
+	int no_load, tests, no_auth, no_resolve, kernel_addresses;
 	const char *symbols_dir;
 	const char **deps, **repos, **ids;
 	int ndeps, nrepos, nids;
+	struct kext_address *addrs; /* -a id@address */
+	int naddrs;
 } opt;
 
 static kext_transport_fn transport;
@@ -58,6 +66,12 @@ usage(int full)
 	                "        (works offline: the kernel core runs inside this tool)\n");
 	fprintf(stderr, "-symbols <directory> (-s):\n"
 	                "        write symbol files into <directory>\n");
+	fprintf(stderr, "-address <bundle_id@address> (-a):\n"
+	                "        <bundle_id@address> - use <address> as the load address for <bundle_id>\n"
+	                "        when generating symbols (implies -n)\n");
+	fprintf(stderr, "-use-load-addresses (-A):\n"
+	                "        use the load addresses of the loaded kexts from the running kernel\n"
+	                "        when generating symbols (implies -n)\n");
 	fprintf(stderr, "-print-diagnostics (-t):\n"
 	                "        perform all possible tests and print a report on the kext\n");
 	fprintf(stderr, "-no-authentication (-z):\n"
@@ -138,133 +152,74 @@ perform(plist_t req, struct kext_reply *r)
 
 /* ---- symbol files ---------------------------------------------------------------- */
 
-/* Write an ELF64 relocatable file whose symbols are absolute (SHN_ABS) at the kext's addresses. */
-static int
-write_symbol_file(const char *path, plist_t syms)
+/*
+ * A symbol file is the kext's debug object: its ELF object with every loaded
+ * section's sh_addr at its load address and the DWARF relocated (the same
+ * bytes gdb's JIT interface gets). Who builds it:
+ *   kextutil -s DIR kext         the running kernel, for the kext it loaded;
+ *   kextutil -n -s DIR -a id@addr ...   this tool's kernel, laid out at addr;
+ *   kextutil -A -s DIR kext      this tool's kernel, laid out at the load
+ *                                addresses the running kernel reports;
+ *   kextutil -n -s DIR kext      this tool's kernel, at its trial-link addresses.
+ * The kext's loaded dependencies with an executable get a file too.
+ */
+
+/* Load address for an id given with -a, or 0. */
+static uint64_t
+address_for(const char *bundle_id)
 {
-	uint32_t n = plist_array_get_size(syms);
-	Elf64_Sym *symtab = calloc((size_t)n + 1, sizeof(*symtab));
-	size_t strsz = 1, off;
-	char *strtab;
-	static const char shstr[] = "\0.symtab\0.strtab\0.shstrtab";
-	Elf64_Ehdr eh;
-	Elf64_Shdr sh[4];
-	FILE *f;
-	uint32_t nsyms = 1, nlocal = 1;
-
-	for (uint32_t i = 0; i < n; i++) {
-		const char *name = kext_plist_string(plist_array_get_item(syms, i), "Name");
-		strsz += name ? strlen(name) + 1 : 0;
+	for (int i = opt.naddrs - 1; i >= 0; i--) { /* the last one given wins */
+		if (strcmp(opt.addrs[i].id, bundle_id) == 0)
+			return opt.addrs[i].addr;
 	}
-	strtab = calloc(1, strsz);
-	if (symtab == NULL || strtab == NULL)
-		return ENOMEM;
-	/* Locals first, as ELF requires; then globals. */
-	off = 1;
-	for (int pass = 0; pass < 2; pass++) {
-		for (uint32_t i = 0; i < n; i++) {
-			plist_t e = plist_array_get_item(syms, i);
-			const char *name = kext_plist_string(e, "Name");
-			uint64_t flags = kext_plist_uint(e, "Flags", NULL);
-			int global = (flags & 0x4) != 0; /* KXLD_SYM_GLOBAL */
-			Elf64_Sym *s;
-
-			if (name == NULL || global != pass)
-				continue;
-			s = &symtab[nsyms++];
-			s->st_name = (Elf64_Word)off;
-			memcpy(strtab + off, name, strlen(name) + 1);
-			off += strlen(name) + 1;
-			s->st_info = ELF64_ST_INFO(global ? STB_GLOBAL : STB_LOCAL,
-			                           (flags & 0x1) ? STT_FUNC
-			                                         : ((flags & 0x2) ? STT_OBJECT : STT_NOTYPE));
-			s->st_shndx = SHN_ABS;
-			s->st_value = kext_plist_uint(e, "Address", NULL);
-			s->st_size = kext_plist_uint(e, "Size", NULL);
-		}
-		if (pass == 0)
-			nlocal = nsyms;
-	}
-	memset(&eh, 0, sizeof(eh));
-	memcpy(eh.e_ident, ELFMAG, SELFMAG);
-	eh.e_ident[EI_CLASS] = ELFCLASS64;
-	eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	eh.e_ident[EI_VERSION] = EV_CURRENT;
-	eh.e_type = ET_REL;
-	eh.e_machine = EM_X86_64;
-	eh.e_version = EV_CURRENT;
-	eh.e_ehsize = sizeof(eh);
-	eh.e_shentsize = sizeof(Elf64_Shdr);
-	eh.e_shnum = 4;
-	eh.e_shstrndx = 3;
-	memset(sh, 0, sizeof(sh));
-	off = sizeof(eh);
-	sh[1].sh_name = 1;
-	sh[1].sh_type = SHT_SYMTAB;
-	sh[1].sh_offset = off;
-	sh[1].sh_size = sizeof(Elf64_Sym) * nsyms;
-	sh[1].sh_link = 2;
-	sh[1].sh_info = nlocal;
-	sh[1].sh_addralign = 8;
-	sh[1].sh_entsize = sizeof(Elf64_Sym);
-	off += sh[1].sh_size;
-	sh[2].sh_name = 9;
-	sh[2].sh_type = SHT_STRTAB;
-	sh[2].sh_offset = off;
-	sh[2].sh_size = strsz;
-	sh[2].sh_addralign = 1;
-	off += strsz;
-	sh[3].sh_name = 17;
-	sh[3].sh_type = SHT_STRTAB;
-	sh[3].sh_offset = off;
-	sh[3].sh_size = sizeof(shstr);
-	sh[3].sh_addralign = 1;
-	off += sizeof(shstr);
-	off = (off + 7) & ~(size_t)7;
-	eh.e_shoff = off;
-
-	f = fopen(path, "wb");
-	if (f == NULL) {
-		int err = errno;
-		free(symtab);
-		free(strtab);
-		return err;
-	}
-	fwrite(&eh, sizeof(eh), 1, f);
-	fwrite(symtab, sizeof(Elf64_Sym), nsyms, f);
-	fwrite(strtab, 1, strsz, f);
-	fwrite(shstr, 1, sizeof(shstr), f);
-	for (size_t pad = sizeof(eh) + sizeof(Elf64_Sym) * nsyms + strsz + sizeof(shstr); pad < off; pad++)
-		fputc(0, f);
-	fwrite(sh, sizeof(sh), 1, f);
-	free(symtab);
-	free(strtab);
-	return fclose(f) == 0 ? 0 : EIO;
+	return 0;
 }
 
-/* Ask the kernel for a loaded kext's symbols and write DIR/<bundle id>.sym. */
 static int
-save_symbols(const char *bundle_id)
+write_bytes(const char *path, const char *bytes, uint64_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int err = 0;
+
+	if (f == NULL)
+		return errno;
+	if (len > 0 && fwrite(bytes, 1, (size_t)len, f) != len)
+		err = EIO;
+	if (fclose(f) != 0 && err == 0)
+		err = EIO;
+	return err;
+}
+
+/* Ask a kernel for a kext's debug object (laid out at address when not 0); write DIR/<bundle id>.sym. */
+static int
+save_symbols(const char *bundle_id, uint64_t address)
 {
 	struct kext_reply r;
 	plist_t req = kext_request_create(kKextRequestPredicateGetSymbols);
 	char path[4096];
+	const char *bytes;
+	uint64_t len = 0;
 	int err;
 
 	kext_request_set_string(req, kKextRequestArgumentBundleIdentifierKey, bundle_id);
+	kext_request_set_bool(req, kKextRequestArgumentDebugObjectKey, 1);
+	if (address != 0)
+		kext_request_set_uint(req, kKextRequestArgumentLinkAddressKey, address);
 	err = perform(req, &r);
 	plist_free(req);
 	if (err != 0)
 		return EX_OSERR;
 	if (r.result != kOSReturnSuccess || r.response == NULL ||
-	    plist_get_node_type(r.response) != PLIST_ARRAY) {
-		print_messages(&r);
+	    plist_get_node_type(r.response) != PLIST_DATA) {
+		if (tool_verbosity > 0)
+			tool_print_log(stderr, r.log); /* kxld's reasons */
 		tool_error("Can't get the symbols of %s - %s.", bundle_id, kext_return_string(r.result));
 		kext_reply_free(&r);
 		return EX_OSERR;
 	}
+	bytes = plist_get_data_ptr(r.response, &len);
 	snprintf(path, sizeof(path), "%s/%s.sym", opt.symbols_dir, bundle_id);
-	err = write_symbol_file(path, r.response);
+	err = write_bytes(path, bytes, len);
 	kext_reply_free(&r);
 	if (err != 0) {
 		tool_error("Can't write %s - %s.", path, strerror(err));
@@ -273,6 +228,145 @@ save_symbols(const char *bundle_id)
 	if (tool_verbosity > 0)
 		tool_info("Wrote symbol file %s.", path);
 	return EX_OK;
+}
+
+/* Every loaded kext's info (Get Loaded Kext Info) from a kernel, or NULL. */
+static plist_t
+loaded_info(kext_transport_fn via)
+{
+	plist_t req = kext_request_create(kKextRequestPredicateGetLoaded), info = NULL;
+	struct kext_reply r;
+
+	if (kext_request_perform(req, via, NULL, &r) == 0) {
+		if (r.result == kOSReturnSuccess && r.response != NULL &&
+		    plist_get_node_type(r.response) == PLIST_DICT) {
+			info = r.response;
+			r.response = NULL;
+		}
+		kext_reply_free(&r);
+	}
+	plist_free(req);
+	return info;
+}
+
+/* The id of the loaded kext with this load tag, or NULL. */
+static const char *
+id_for_tag(plist_t all, uint64_t tag)
+{
+	plist_dict_iter it = NULL;
+	const char *found = NULL;
+	char *key = NULL;
+	plist_t v = NULL;
+
+	plist_dict_new_iter(all, &it);
+	for (plist_dict_next_item(all, it, &key, &v); key != NULL && found == NULL;
+	     plist_dict_next_item(all, it, &key, &v)) {
+		int have = 0;
+		if (kext_plist_uint(v, kOSBundleLoadTagKey, &have) == tag && have)
+			found = kext_plist_string(v, "CFBundleIdentifier");
+		free(key);
+		key = NULL;
+	}
+	free(key);
+	free(it);
+	return found;
+}
+
+/* Append bundle_id's dependencies with an executable (recursively, each once) to ids[*n..]. */
+static void
+collect_dependencies(plist_t all, const char *bundle_id, const char **ids, int *n, int cap)
+{
+	plist_t deps = plist_dict_get_item(plist_dict_get_item(all, bundle_id), kOSBundleDependenciesKey);
+
+	for (uint32_t i = 0;
+	     deps != NULL && plist_get_node_type(deps) == PLIST_ARRAY && i < plist_array_get_size(deps);
+	     i++) {
+		uint64_t tag = 0;
+		const char *id;
+		int seen = 0;
+
+		if (plist_get_node_type(plist_array_get_item(deps, i)) != PLIST_UINT)
+			continue;
+		plist_get_uint_val(plist_array_get_item(deps, i), &tag);
+		id = id_for_tag(all, tag);
+		if (id == NULL ||
+		    kext_plist_uint(plist_dict_get_item(all, id), kOSBundleLoadAddressKey, NULL) == 0)
+			continue; /* KPI sets and other kernel components: symbols are the kernel's */
+		for (int k = 0; k < *n; k++)
+			seen |= strcmp(ids[k], id) == 0;
+		if (seen || *n >= cap)
+			continue;
+		ids[(*n)++] = id;
+		collect_dependencies(all, id, ids, n, cap);
+	}
+}
+
+#define KEXTUTIL_MAX_SYMBOL_FILES 64
+
+/* Symbol files for a kext and its dependencies (see the comment above save_symbols). */
+static int
+save_all_symbols(const char *bundle_id)
+{
+	/* Dependencies as the kernel that linked them knows them; load addresses from the running one (-A). */
+	plist_t linked = loaded_info(transport), running = NULL;
+	const char *ids[KEXTUTIL_MAX_SYMBOL_FILES];
+	int n = 1, status = EX_OK;
+
+	ids[0] = bundle_id;
+	if (linked != NULL)
+		collect_dependencies(linked, bundle_id, ids, &n, KEXTUTIL_MAX_SYMBOL_FILES);
+	if (opt.kernel_addresses) {
+		running = loaded_info(kext_mach_transport);
+		if (running == NULL) {
+			tool_error("Can't get the loaded kexts' addresses from the kernel.");
+			plist_free(linked);
+			return EX_OSERR;
+		}
+	}
+	for (int i = 0; i < n && status == EX_OK; i++) {
+		uint64_t addr = address_for(ids[i]);
+
+		if (running != NULL) {
+			addr = kext_plist_uint(plist_dict_get_item(running, ids[i]), kOSBundleLoadAddressKey,
+			                       NULL);
+			if (addr == 0) {
+				tool_error("%s is not loaded in the kernel; no load address for its symbols.",
+				           ids[i]);
+				status = KEXTUTIL_EXIT_LOAD_FAILED;
+				break;
+			}
+		}
+		status = save_symbols(ids[i], addr);
+	}
+	plist_free(linked);
+	plist_free(running);
+	return status;
+}
+
+/* Record "id@hexaddress" (-a). 0, or -1 when malformed. */
+static int
+parse_address(const char *arg)
+{
+	const char *at = strrchr(arg, '@');
+	struct kext_address *na;
+	char *end = NULL;
+	uint64_t addr;
+
+	if (at == NULL || at == arg || at[1] == '\0')
+		return -1;
+	errno = 0;
+	addr = strtoull(at + 1, &end, 16);
+	if (addr == 0 || errno != 0 || *end != '\0')
+		return -1;
+	na = realloc(opt.addrs, sizeof(*na) * (size_t)(opt.naddrs + 1));
+	if (na == NULL)
+		exit(EX_OSERR);
+	opt.addrs = na;
+	na[opt.naddrs].id = strndup(arg, (size_t)(at - arg));
+	if (na[opt.naddrs].id == NULL)
+		exit(EX_OSERR);
+	na[opt.naddrs++].addr = addr;
+	return 0;
 }
 
 /* ---- one kext ------------------------------------------------------------------- */
@@ -388,7 +482,7 @@ process_kext(const char *path)
 	}
 	kext_reply_free(&r);
 	if (status == EX_OK && opt.symbols_dir != NULL && id_copy != NULL)
-		status = save_symbols(id_copy);
+		status = save_all_symbols(id_copy);
 	free(id_copy);
 	return status;
 }
@@ -431,6 +525,8 @@ main(int argc, char **argv)
 	        {"repository", required_argument, NULL, 'r'},
 	        {"no-load", no_argument, NULL, 'n'},
 	        {"symbols", required_argument, NULL, 's'},
+	        {"address", required_argument, NULL, 'a'},
+	        {"use-load-addresses", no_argument, NULL, 'A'},
 	        {"print-diagnostics", no_argument, NULL, 't'},
 	        {"no-authentication", no_argument, NULL, 'z'},
 	        {"no-resolve-dependencies", no_argument, NULL, 'Z'},
@@ -446,7 +542,7 @@ main(int argc, char **argv)
 	struct stat st;
 
 	tool_init(argv[0]);
-	while ((c = getopt_long_only(argc, argv, "hb:d:r:ns:tzZlmceqv", longopts, NULL)) != -1) {
+	while ((c = getopt_long_only(argc, argv, "hb:d:r:ns:a:AtzZlmceqv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(1);
@@ -470,6 +566,19 @@ main(int argc, char **argv)
 			break;
 		case 's':
 			opt.symbols_dir = optarg;
+			break;
+		case 'a':
+			opt.no_load = 1; /* -a implies -n */
+			if (parse_address(optarg) != 0) {
+				tool_error("Address format is <bundle-id@address>, with nonzero hexadecimal "
+				           "address.");
+				usage(0);
+				return EX_USAGE;
+			}
+			break;
+		case 'A':
+			opt.no_load = 1; /* -A implies -n */
+			opt.kernel_addresses = 1;
 			break;
 		case 't':
 			opt.tests = 1;
@@ -501,6 +610,15 @@ main(int argc, char **argv)
 		           "    following options, or use -bundle-id (-b).");
 		usage(0);
 		return EX_USAGE;
+	}
+	if (opt.naddrs > 0 && opt.kernel_addresses) {
+		tool_error("Don't use -address (-a) when loading, or with -use-load-addresses (-A).");
+		usage(0);
+		return EX_USAGE;
+	}
+	if (opt.kernel_addresses && khrq_socket_path() == NULL) {
+		tool_no_kernel(ENOENT);
+		return EX_OSERR;
 	}
 	if (opt.no_resolve && !opt.no_load) {
 		tool_error("-no-resolve-dependencies (-Z) requires -no-load (-n).");

@@ -64,6 +64,13 @@ static int mib_boottime SYSCTL_HANDLER_ARGS
 }
 SYSCTL_PROC(_kern, KERN_BOOTTIME, boottime, CTLTYPE_STRUCT | MIB_RO, 0, 0, mib_boottime, "S,timeval", "");
 
+/* 1 when booted with -x (safe boot: only kexts the boot needs load). */
+static int mib_safeboot SYSCTL_HANDLER_ARGS
+{
+	return sysctl_io_number(req, PE_parse_boot_argn("-x", NULL, 0) ? 1 : 0, sizeof(int), NULL, NULL);
+}
+SYSCTL_PROC(_kern, KERN_SAFEBOOT, safeboot, CTLTYPE_INT | MIB_RO, 0, 0, mib_safeboot, "I", "");
+
 /* kexthost's own knobs and facts. */
 SYSCTL_NODE(_kern, OID_AUTO, kexthost, CTLFLAG_RW | CTLFLAG_LOCKED, 0, "kexthost");
 
@@ -193,5 +200,6 @@ struct sysctl_oid *const sysctl_kernel_oids[] = {
         &sysctl__debug_test_anybody,
         &sysctl__debug_test_string,
         &sysctl__debug_test_masked,
+        &sysctl__kern_safeboot,
 };
 const unsigned int sysctl_kernel_noids = sizeof(sysctl_kernel_oids) / sizeof(sysctl_kernel_oids[0]);

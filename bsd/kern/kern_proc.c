@@ -28,6 +28,7 @@
 #include "host/khost.h"
 #include "bsd/sys/proc_internal.h"
 #include "bsd/sys/file_internal.h"
+#include "osfmk/kern/watchdog.h"
 
 static struct proc proc0 = {
         .p_pid = 0, .p_flag = P_LSYSTEM, .p_refcount = 1, .p_comm = "kernel_task", .p_conn = -1};
@@ -271,6 +272,7 @@ proc_hup_thread(void *arg, wait_result_t wr)
 	uint64_t cookies[16];
 	int n;
 
+	watchdog_idle_wait(1);
 	while (!__atomic_load_n(&procs.hup_stop, __ATOMIC_ACQUIRE)) {
 		if (khost_hupwatch_wait(procs.hupfd, cookies, 16, 100, &n) != 0)
 			break;

@@ -35,6 +35,8 @@
 #include "iokit/Kernel/IOUserRequest.h"
 #include "sdk/User/kexthost/iokit_request.h"
 #include "sdk/User/kexthost/mach_trap.h"
+#include "sdk/User/kexthost/iokit_call.h"
+#include "osfmk/kern/watchdog.h"
 
 #define KREQ_WORKERS 4         /* workers started at boot */
 #define KREQ_WORKERS_MAX 1100  /* more start on demand, one per busy connection, up to this */
@@ -158,6 +160,7 @@ static const struct {
         {KHRQ_T_PENDING_REPLY, syscall_shm_pending_handle},
         {KHRQ_T_IOREG_DUMP, ioreg_dump_request_handle},
         {KHRQ_T_IODEVICE, iovbus_request_handle},
+        {KHRQ_T_IOCONNECT_CALL, iouc_call_request_handle},
 };
 
 void
@@ -446,8 +449,10 @@ kreq_worker(void *arg, wait_result_t wr)
 	for (;;) {
 		lck_mtx_lock(kreq.lock);
 		kreq.idle++;
+		watchdog_idle_wait(1);
 		while (kreq.queue_head == NULL && !kreq.stopping)
 			msleep(&kreq.queue_head, kreq.lock, 0, "kreq_idle", NULL);
+		watchdog_idle_wait(0);
 		kreq.idle--;
 		if (kreq.stopping) {
 			lck_mtx_unlock(kreq.lock);
@@ -487,6 +492,8 @@ kreq_acceptor(void *arg, wait_result_t wr)
 	struct khost_peer peer;
 	struct kreq_conn *c;
 	int fd, err, lfd = kreq.lfd;
+
+	watchdog_idle_wait(1);
 
 	for (;;) {
 		err = khost_unix_accept(lfd, &fd, &peer);

@@ -137,6 +137,17 @@ int mach_trap_execute(struct proc *p, const void *payload, size_t len, struct kr
 int syscall_shm_pending_handle(const struct kreq_peer *peer, const void *payload, size_t len,
                                struct kreq_buf *reply);
 
+/*
+ * KHRQ_T_IOCONNECT_CALL (iokit/Kernel/IOUserClientCall.c): run one compact
+ * user-client call for p, its reply (struct khio_call_reply) into dst. The
+ * ring's worker calls iouc_call_execute inside its proc_call_begin bracket;
+ * the socket handler brackets the call itself. 0, KHIO_CALL_NOT_CONNECT,
+ * EINTR, or KREQ_MALFORMED.
+ */
+int iouc_call_execute(struct proc *p, const void *payload, size_t len, void *dst, size_t cap, size_t *rlen);
+int iouc_call_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
+                             struct kreq_buf *reply);
+
 /* KHRQ_T_MACH_NOTIFY_FD (bsd/kern/kern_mach_notify.c). */
 int mach_notify_fd_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,
                                   struct kreq_buf *reply);

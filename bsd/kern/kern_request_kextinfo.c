@@ -392,6 +392,31 @@ kr_symbol_entry(void *ctx, const char *name, uintptr_t addr, size_t size, unsign
 	return 0;
 }
 
+static bool
+kr_symbols_want_debug_object(OSDictionary *args)
+{
+	OSBoolean *b = OSDynamicCast(OSBoolean,
+	                             OSDictionary_getObjectCString(args, kKextRequestArgumentDebugObjectKey));
+
+	return b != NULL && OSBoolean_isTrue(b);
+}
+
+/* The debug object of a loaded kext, or laid out at Link Address (an integer). */
+static OSReturn
+kr_debug_object(OSDictionary *args, const char *id, OSObject **response)
+{
+	OSObject *a = OSDictionary_getObjectCString(args, kKextRequestArgumentLinkAddressKey);
+	OSNumber *n = a ? OSDynamicCast(OSNumber, a) : NULL;
+	OSData *obj = NULL;
+	OSReturn ret;
+
+	if (a != NULL && n == NULL)
+		return kOSKextReturnInvalidArgument;
+	ret = OSKext_copyDebugObject(id, n ? OSNumber_unsigned64BitValue(n) : 0, &obj);
+	*response = (OSObject *)obj;
+	return ret;
+}
+
 OSReturn
 kext_request_symbols(OSDictionary *args, OSObject **response)
 {
@@ -405,6 +430,8 @@ kext_request_symbols(OSDictionary *args, OSObject **response)
 
 	if (id == NULL)
 		return kOSKextReturnInvalidArgument;
+	if (kr_symbols_want_debug_object(args))
+		return kr_debug_object(args, OSString_getCStringNoCopy(id), response);
 	ids = OSArray_withObjects((const OSObject **)&id, 1, 1);
 	loaded = ids ? OSKextCopyLoadedKextInfo(ids, NULL) : NULL;
 	OSSafeReleaseNULL(ids);

@@ -22,6 +22,7 @@
 #include "bsd/sys/proc_internal.h"
 #include "bsd/sys/syscall_internal.h"
 #include "bsd/kern/kern_request.h"
+#include "sdk/User/kexthost/iokit_call.h"
 
 static void kshm_pending_free(proc_t p);
 
@@ -196,6 +197,8 @@ syscall_shm_serve(const struct kreq_peer *peer)
 		uint32_t type = __atomic_load_n(&r->req_type, __ATOMIC_RELAXED);
 		if (type == KHRQ_T_MACH_TRAP)
 			err = kshm_mach_trap(p, r, len, &rlen);
+		else if (type == KHRQ_T_IOCONNECT_CALL)
+			err = iouc_call_execute(p, r->req, len, r->rep, KHSC_SHM_AREA, &rlen);
 		else if (type == 0 || type == KHRQ_T_SYSCALL)
 			err = syscall_execute(p, r->req, len, (char *)r->rep, KHSC_SHM_AREA, &rlen, NULL,
 			                      true);

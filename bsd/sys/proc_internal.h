@@ -61,6 +61,16 @@ struct kh_task {
 	struct ipc_space *t_space;
 	struct ipc_port *t_self;
 	uint64_t t_token;
+	/*
+	 * The connection the last compact user-client call went to
+	 * (iokit/Kernel/IOUserClientCall.c): its name, the space generation it
+	 * was looked up at, its port and client. No references: valid only
+	 * while the generation is unchanged and the port active.
+	 */
+	uint32_t t_uc_name;
+	uint32_t t_uc_gen;
+	struct ipc_port *t_uc_port;
+	void *t_uc_client;
 };
 
 /* Create / destroy p's task (bsd/kern/kern_mach_trap.c). 0 or ENOMEM. */

@@ -13,6 +13,7 @@
 #include <libkern/libkern.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "libkern/kext/OSKext.h"
 
 IOCatalogue *gIOCatalogue;
@@ -130,6 +131,11 @@ IOCatalogue_addDrivers(IOCatalogue *self, OSArray *array, bool doNubMatching)
 		}
 		if (bucket != NULL && !dup) {
 			OSDictionary *copy = OSDictionary_withDictionary(p, 0);
+			OSString *cn = OSDynamicCast(OSString, OSDictionary_getObject(p, gIOClassKey));
+
+			IOKITDEBUG_LOG(kIOLogCatalogue, "IOCatalogue: adding personality %s for %s\n",
+			               cn != NULL ? OSString_getCStringNoCopy(cn) : "?",
+			               OSString_getCStringNoCopy(cls));
 
 			ok = copy != NULL && OSArray_setObject(bucket, copy) && ok;
 			OSSafeReleaseNULL(copy);
@@ -164,6 +170,9 @@ IOCatalogue_removeDrivers(IOCatalogue *self, OSDictionary *matching, bool doNubM
 
 		for (unsigned int i = OSArray_getCount(bucket); i-- > 0;) {
 			if (iocat_has_all((OSDictionary *)OSArray_getObject(bucket, i), matching)) {
+				IOKITDEBUG_LOG(kIOLogCatalogue,
+				               "IOCatalogue: removing a personality for %s\n",
+				               OSSymbol_getCStringNoCopy(cls));
 				OSArray_removeObject(bucket, i);
 				(void)OSSet_setObject(classes, cls);
 			}

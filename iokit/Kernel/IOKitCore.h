@@ -54,6 +54,9 @@ extern IORegistryEntry *gIORegistryRoot;
 #define kIOServiceNeedWillTerminate 0x00800000u
 #define kIOServiceWaitDetachState 0x00400000u
 #define kIOServiceFinalized 0x00200000u
+#define kIOServiceTerm1WaiterState 0x00100000u /* someone waits for this one's phase 1 to end */
+#define kIOServiceTermBusyState 0x00080000u    /* termination holds one busy count until detached */
+#define kIOServiceStartState 0x00040000u       /* a user client's start runs: its provider's phase 2 waits */
 
 /* One mutex guards every service's __state, __busy and __owner (short sections only). */
 void iosvc_lock(void);
@@ -83,6 +86,18 @@ SInt32 IOServiceOrdering(const OSObject *a, const OSObject *b, void *ref);
 SInt32 iosvc_probe_score(OSDictionary *table);
 /* Termination (IOServiceTerminate.c). */
 bool iosvc_terminate(IOService *service, IOOptionBits options);
+/* The termination lists (IOServiceTerminate.c): XNU's scheduleStop, scheduleFinalize,
+ * scheduleTerminatePhase2; the termination thread; the synchronous bound (tests). */
+void iosvc_schedule_stop(IOService *client, IOService *provider);
+void iosvc_schedule_finalize(IOService *service);
+void iosvc_schedule_phase2(IOService *service, IOOptionBits options);
+int ioterm_start(void);
+void ioterm_stop(void);
+uint32_t ioterm_set_sync_timeout(uint32_t seconds);
+/* A terminated service with no provider left stops being busy (IOService.c). */
+void iosvc_term_release_busy(IOService *service);
+/* Sleep on event with the service lock held (it is dropped while asleep). */
+wait_result_t iosvc_sleep_locked(void *event);
 /* Busy bookkeeping with the service lock held; returns the old count. */
 uint32_t iosvc_adjust_busy_locked(IOService *service, int32_t delta);
 
@@ -109,6 +124,8 @@ void iocat_shutdown(void);
 OSArray *iocat_personalities_of(OSDictionary *infoDict);
 
 /* ---- boot (IOStartIOKit.c) ---- */
+/* kern.kexthost.iokit_counts (IOKitStats.c): register (true) or not. */
+void iostats_register(bool on);
 int StartIOKit(void);
 void IOKit_shutdown(void);
 

@@ -20,7 +20,9 @@
 #include <string.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOUserNotification.h"
+#include "iokit/Kernel/IOServicePMPrivate.h"
 
 static lck_mtx_t *iosvc_mtx;
 static lck_mtx_t *iosvc_arb_mtx;
@@ -183,6 +185,32 @@ iosvc_wake_waiters(void)
 	thread_wakeup(&iosvc_quiet_event);
 }
 
+wait_result_t
+iosvc_sleep_locked(void *event)
+{
+	iosvc_assert_locked();
+	return lck_mtx_sleep(iosvc_mtx, LCK_SLEEP_DEFAULT, event, THREAD_UNINT);
+}
+
+void
+iosvc_term_release_busy(IOService *service)
+{
+	bool drop;
+
+	iosvc_lock();
+	drop = (service->__state[1] & (kIOServiceTermPhase3State | kIOServiceTermBusyState)) ==
+	               (kIOServiceTermPhase3State | kIOServiceTermBusyState) &&
+	       service->__provider == NULL;
+	if (drop) {
+		service->__state[1] &= ~kIOServiceTermBusyState;
+		(void)iosvc_adjust_busy_locked(service, -1);
+	}
+	iosvc_unlock();
+	if (drop) {
+		iosvc_wake_waiters();
+	}
+}
+
 IOOptionBits(IOService_getState)(const IOService *self)
 {
 	return self ? __atomic_load_n(&self->__state[0], __ATOMIC_ACQUIRE) : 0;
@@ -220,6 +248,8 @@ IOService_attachImpl(IOService *self, IOService *provider)
 	if (provider == NULL || provider == self) {
 		return false;
 	}
+	IOKITDEBUG_LOG(kIOLogAttach, "%s::attach(%s)\n", IORegistryEntry_getName(self, NULL),
+	               IORegistryEntry_getName(provider, NULL));
 	ok = IORegistryEntry_attachToParent(self, provider, gIOServicePlane);
 	if (ok) {
 		iosvc_lock();
@@ -243,6 +273,8 @@ IOService_detachImpl(IOService *self, IOService *provider)
 	if (provider == NULL) {
 		return;
 	}
+	IOKITDEBUG_LOG(kIOLogAttach, "%s::detach(%s)\n", IORegistryEntry_getName(self, NULL),
+	               IORegistryEntry_getName(provider, NULL));
 	OSObject_retain(self);
 	IORegistryEntry_detachFromParent(self, provider, gIOServicePlane);
 	next = (IOService *)IORegistryEntry_copyParentEntry(self, gIOServicePlane);
@@ -258,25 +290,38 @@ IOService_detachImpl(IOService *self, IOService *provider)
 	}
 	iosvc_unlock();
 	OSSafeReleaseNULL(next);
+	/* A terminated service off its last provider is done; a terminated provider off its last client
+	 * is ready to be finalized (XNU's detach). */
+	iosvc_term_release_busy(self);
+	if ((IOService_getState(provider) & kIOServiceInactiveState) &&
+	    (__atomic_load_n(&provider->__state[1], __ATOMIC_ACQUIRE) & kIOServiceTermPhase3State) &&
+	    IOService_getClient(provider) == NULL) {
+		iosvc_schedule_finalize(provider);
+	}
 	OSObject_release(self);
+}
+
+/* Is provider self's only parent in the service plane (XNU's isParent(p, plane, true))? */
+static bool
+iosvc_only_parent(IOService *self, IOService *provider)
+{
+	OSArray *parents = IORegistryEntry_copyParents(IORegEntry_(self), gIOServicePlane);
+	bool only = parents != NULL && OSArray_getCount(parents) == 1 &&
+	            OSArray_getObject(parents, 0) == OSObj(provider);
+
+	OSSafeReleaseNULL(parents);
+	return only;
 }
 
 static bool
 IOService_requestTerminateImpl(IOService *self, IOService *provider, IOOptionBits options)
 {
-	/* Terminate with the provider only when no other active provider remains. */
-	OSArray *parents = IORegistryEntry_copyParents(IORegEntry_(self), gIOServicePlane);
-	bool ok = true;
-
-	for (unsigned int i = 0; parents != NULL && i < OSArray_getCount(parents); i++) {
-		IOService *p = OSDynamicCast(IOService, OSArray_getObject(parents, i));
-
-		if (p != NULL && p != provider && !IOService_isInactive(p)) {
-			ok = false;
-		}
+	/* Go with the provider only when it is our only one; the provider's terminateClient decides. */
+	if (!iosvc_only_parent(self, provider)) {
+		return false;
 	}
-	OSSafeReleaseNULL(parents);
-	return ok;
+	(void)IOService_terminateClient(provider, self, options | kIOServiceRecursing);
+	return IOService_isInactive(self);
 }
 
 static bool
@@ -288,18 +333,53 @@ IOService_willTerminateImpl(IOService *self, IOService *provider, IOOptionBits o
 static bool
 IOService_didTerminateImpl(IOService *self, IOService *provider, IOOptionBits options, bool *defer)
 {
+	if (*defer) {
+		return true;
+	}
+	/* Stop once the provider is closed: ask for the close; a late close() schedules the stop. */
+	if (!IOService_isOpen(provider, self)) {
+		iosvc_schedule_stop(self, provider);
+	} else {
+		(void)IOService_message(self, kIOMessageServiceIsRequestingClose, provider,
+		                        (void *)(uintptr_t)options);
+		if (!IOService_isOpen(provider, self)) {
+			iosvc_schedule_stop(self, provider);
+		}
+	}
 	return true;
 }
 
 static bool
 IOService_terminateClientImpl(IOService *self, IOService *client, IOOptionBits options)
 {
-	return IOService_terminate(client, options);
+	return iosvc_only_parent(client, self) ? IOService_terminate(client, options) : true;
 }
 
 static bool
 IOService_finalizeImpl(IOService *self, IOOptionBits options)
 {
+	OSArray *parents = IORegistryEntry_copyParents(IORegEntry_(self), gIOServicePlane);
+	bool phase3 = (__atomic_load_n(&self->__state[1], __ATOMIC_ACQUIRE) & kIOServiceTermPhase3State) != 0;
+
+	for (unsigned int i = 0; parents != NULL && i < OSArray_getCount(parents); i++) {
+		IOService *p = OSDynamicCast(IOService, OSArray_getObject(parents, i));
+
+		if (p == NULL) {
+			continue;
+		}
+		if (!phase3) {
+			/* A finalize called outside termination: stop and detach here. */
+			IOService_stop(self, p);
+			if (IOService_isOpen(p, self)) {
+				IOService_close(p, self, 0);
+			}
+			IOService_detach(self, p);
+		} else if (!(__atomic_load_n(&p->__state[1], __ATOMIC_ACQUIRE) & kIOServiceTermPhase3State)) {
+			/* A provider that stays: leave it now. */
+			iosvc_schedule_stop(self, p);
+		}
+	}
+	OSSafeReleaseNULL(parents);
 	return true;
 }
 
@@ -389,15 +469,20 @@ IOService_openImpl(IOService *self, IOService *forClient, IOOptionBits options, 
 static void
 IOService_closeImpl(IOService *self, IOService *forClient, IOOptionBits options)
 {
-	bool wasOpen;
+	bool wasOpen, last = false;
 
 	iosvc_arb_lock();
 	wasOpen = IOService_handleIsOpen(self, forClient);
 	if (wasOpen) {
 		IOService_handleClose(self, forClient, options);
+		last = (__atomic_load_n(&self->__state[1], __ATOMIC_ACQUIRE) & kIOServiceTermPhase3State) !=
+		       0;
 	}
 	iosvc_arb_unlock();
-	if (wasOpen) {
+	if (last) {
+		/* The close a terminated provider was waiting for: the client's stop can run now. */
+		iosvc_schedule_stop(forClient, self);
+	} else if (wasOpen) {
 		(void)IOService_messageClients(self, kIOMessageServiceWasClosed, forClient, 0);
 	}
 }
@@ -425,6 +510,21 @@ IOService_getClientImpl(const IOService *self)
 	return (IOService *)IORegistryEntry_getChildEntry(self, gIOServicePlane);
 }
 
+/* Power management: an interested driver that does not override these acknowledges at once. */
+static IOReturn
+IOService_powerStateChangeImpl(IOService *self, unsigned long capabilities, unsigned long stateNumber,
+                               IOService *whatDevice)
+{
+	return kIOPMAckImplied;
+}
+
+static void
+IOService_freeImpl(OSObject *obj)
+{
+	iopm_free((IOService *)obj); /* the PM record, if PMinit made one */
+	OSSuperCallAs(IOService, OSObject, free, obj);
+}
+
 static const OSMethod IOService_methods[] = {
         OSMethodOverride(IOService, probe, IOService_probeImpl),
         OSMethodOverride(IOService, start, IOService_startImpl),
@@ -449,6 +549,9 @@ static const OSMethod IOService_methods[] = {
         OSMethodOverride(IOService, handleIsOpen, IOService_handleIsOpenImpl),
         OSMethodOverride(IOService, getProvider, IOService_getProviderImpl),
         OSMethodOverride(IOService, getClient, IOService_getClientImpl),
+        OSMethodOverride(IOService, powerStateWillChangeTo, IOService_powerStateChangeImpl),
+        OSMethodOverride(IOService, powerStateDidChangeTo, IOService_powerStateChangeImpl),
+        OSMethodOverride(OSObject, free, IOService_freeImpl),
         OSMethodEnd,
 };
 OSDefineMetaClassAndStructors(IOService, IORegistryEntry, IOService_methods);

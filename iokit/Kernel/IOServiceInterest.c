@@ -20,6 +20,7 @@
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
 #include "iokit/Kernel/IOUserNotification.h"
+#include "iokit/Kernel/IOServicePMPrivate.h"
 
 OSDeclareDefaultStructors(_IOServiceInterestNotifier, IONotifier);
 struct _IOServiceInterestNotifier {
@@ -128,7 +129,10 @@ IONotifier *(IOService_registerInterest)(IOService *self, const OSSymbol *typeOf
 {
 	_IOServiceInterestNotifier *n;
 
-	if (self == NULL || handler == NULL || typeOfInterest != gIOGeneralInterest || ioint_init() != 0)
+	if (self == NULL || handler == NULL || ioint_init() != 0 ||
+	    (typeOfInterest != gIOGeneralInterest &&
+	     (typeOfInterest == NULL || (typeOfInterest != gIOAppPowerStateInterest &&
+	                                 typeOfInterest != gIOPriorityPowerStateInterest))))
 		return NULL;
 	if ((n = OSTypeAlloc(_IOServiceInterestNotifier)) == NULL || !OSObject_init(n)) {
 		OSSafeReleaseNULL(n);
@@ -148,15 +152,14 @@ IONotifier *(IOService_registerInterest)(IOService *self, const OSSymbol *typeOf
 	return (IONotifier *)n;
 }
 
-void
-iosvc_interest_message(IOService *service, const OSSymbol *type, UInt32 messageType, void *argument,
-                       vm_size_t argSize)
+unsigned int
+iosvc_interest_apply(IOService *service, const OSSymbol *type, iosvc_interest_applier fn, void *ctx)
 {
 	_IOServiceInterestNotifier **calls = NULL, *saved;
-	unsigned int n = 0, cap = 0;
+	unsigned int n = 0, cap = 0, called = 0;
 
 	if (__atomic_load_n(&ioint.lock, __ATOMIC_ACQUIRE) == NULL)
-		return; /* nobody ever registered interest */
+		return 0; /* nobody ever registered interest */
 	/*
 	 * Take the notifiers to call, each marked in flight so that remove()
 	 * waits for its call; sized first, the list may change in between.
@@ -166,8 +169,9 @@ iosvc_interest_message(IOService *service, const OSSymbol *type, UInt32 messageT
 		cap += i->owner == service && i->type == type;
 	lck_mtx_unlock(ioint.lock);
 	if (cap == 0 || (calls = kalloc(cap * sizeof(*calls))) == NULL)
-		return;
+		return 0;
 	lck_mtx_lock(ioint.lock);
+	/* The list is newest first; call in registration order. */
 	for (_IOServiceInterestNotifier *i = ioint.list; i != NULL && n < cap; i = i->next) {
 		if (i->owner == service && i->type == type && i->enabled) {
 			i->inflight++;
@@ -175,7 +179,7 @@ iosvc_interest_message(IOService *service, const OSSymbol *type, UInt32 messageT
 		}
 	}
 	lck_mtx_unlock(ioint.lock);
-	for (unsigned int k = 0; k < n; k++) {
+	for (unsigned int k = n; k-- > 0;) {
 		_IOServiceInterestNotifier *i = calls[k];
 		bool enabled;
 
@@ -185,7 +189,7 @@ iosvc_interest_message(IOService *service, const OSSymbol *type, UInt32 messageT
 		if (enabled) {
 			saved = ioint_invoking;
 			ioint_invoking = i;
-			(void)i->handler(i->target, i->ref, messageType, service, argument, argSize);
+			fn(ctx, called++, i->handler, i->target, i->ref);
 			ioint_invoking = saved;
 		}
 		lck_mtx_lock(ioint.lock);
@@ -194,6 +198,31 @@ iosvc_interest_message(IOService *service, const OSSymbol *type, UInt32 messageT
 		thread_wakeup(&i->inflight);
 	}
 	kfree(calls, cap * sizeof(*calls));
+	return called;
+}
+
+struct ioint_msg {
+	IOService *service;
+	UInt32 messageType;
+	void *argument;
+	vm_size_t argSize;
+};
+
+static void
+ioint_message_one(void *ctx, unsigned int index, IOServiceInterestHandler handler, void *target, void *ref)
+{
+	struct ioint_msg *m = ctx;
+
+	(void)handler(target, ref, m->messageType, m->service, m->argument, m->argSize);
+}
+
+void
+iosvc_interest_message(IOService *service, const OSSymbol *type, UInt32 messageType, void *argument,
+                       vm_size_t argSize)
+{
+	struct ioint_msg m = {service, messageType, argument, argSize};
+
+	(void)iosvc_interest_apply(service, type, ioint_message_one, &m);
 }
 
 unsigned int

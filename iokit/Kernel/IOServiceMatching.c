@@ -23,6 +23,7 @@
  */
 #include <IOKit/IOLib.h>
 #include <kern/clock.h>
+#include <mach/mach_time.h>
 #include <kern/debug.h>
 #include <kern/kalloc.h>
 #include <kern/thread.h>
@@ -30,8 +31,10 @@
 #include <string.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "libkern/kext/OSKext.h"
 #include "bsd/kern/kdebug_internal.h"
+#include "osfmk/kern/watchdog.h"
 
 #define IOSVC_MAX_CONFIG_THREADS 16
 
@@ -54,6 +57,7 @@ unsigned int iosvc_demand_loads;
 static void
 iosvc_config_thread(void *arg, wait_result_t wr)
 {
+	watchdog_idle_wait(1);
 	lck_mtx_lock(iosvc_job_mtx);
 	for (;;) {
 		struct iosvc_job *job = iosvc_job_head;
@@ -72,12 +76,15 @@ iosvc_config_thread(void *arg, wait_result_t wr)
 			iosvc_job_tail = &iosvc_job_head;
 		}
 		lck_mtx_unlock(iosvc_job_mtx);
+		IOKITDEBUG_LOG(kIOLogConfig, "config(%p): starting on %s\n", (void *)current_thread(),
+		               IORegistryEntry_getName(job->service, NULL));
 		job->fn(job->service, job->options);
 		OSObject_release(job->service);
 		kfree(job, sizeof(*job));
 		lck_mtx_lock(iosvc_job_mtx);
 	}
 	iosvc_threads--;
+	IOKITDEBUG_LOG(kIOLogConfig, "config(%p): stopping\n", (void *)current_thread());
 	thread_wakeup(&iosvc_exit_event);
 	lck_mtx_unlock(iosvc_job_mtx);
 }
@@ -211,10 +218,44 @@ void(IOService_startMatching)(IOService *self, IOOptionBits options)
 	}
 }
 
+/* kIOLogRegister: "Registering: <service plane path>", the path shortened from the left as XNU does. */
+static void
+iosvc_log_register(IOService *self)
+{
+	enum { kMaxChars = 63 };
+	char path[256];
+	int len = sizeof(path);
+	const char *p = path;
+
+	if (!IORegistryEntry_getPath(self, path, &len, gIOServicePlane)) {
+		kprintf("Registering: %s\n", IORegistryEntry_getName(self, NULL));
+		return;
+	}
+	if (len > kMaxChars) {
+		p = path + len - kMaxChars;
+		p = strchr(p, '/') != NULL ? strchr(p, '/') : p;
+		kprintf("Registering: ..%s\n", p);
+		return;
+	}
+	kprintf("Registering: %s\n", p);
+}
+
+/* A driver's own IOKitDebug number (from its personality) overrides gIOKitDebug for its probe and start. */
+static UInt64
+iosvc_debug_flags(IOService *inst)
+{
+	OSNumber *n = OSDynamicCast(OSNumber, IORegistryEntry_getProperty(inst, gIOKitDebugKey));
+
+	return n != NULL ? OSNumber_unsigned64BitValue(n) : (UInt64)gIOKitDebug;
+}
+
 void(IOService_registerService)(IOService *self, IOOptionBits options)
 {
 	if (self == NULL || IOService_isInactive(self)) {
 		return;
+	}
+	if (self != gIOResources && (gIOKitDebug & kIOLogRegister)) {
+		iosvc_log_register(self);
 	}
 	IOService_startMatching(self, options);
 }
@@ -459,6 +500,8 @@ iosvc_check_resources(IOService *service)
 static bool
 iosvc_start_candidate(IOService *self, IOService *inst)
 {
+	uint64_t t0 = 0;
+	UInt64 flags;
 	bool ok;
 
 	if (IOService_isInactive(self) || !IOService_attach(inst, self)) {
@@ -468,11 +511,29 @@ iosvc_start_candidate(IOService *self, IOService *inst)
 		iosvc_check_resources(self);
 		iosvc_check_resources(inst);
 	}
+	flags = iosvc_debug_flags(inst);
+	if (flags & kIOLogStart) {
+		kprintf("%s::start(%s) <%d>\n", IORegistryEntry_getName(inst, NULL),
+		        IORegistryEntry_getName(self, NULL), OSObject_getRetainCount(inst));
+		t0 = mach_absolute_time();
+	}
 	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOSERVICE, IOSERVICE_KH_START) | DBG_FUNC_START,
 	                      IORegistryEntry_getRegistryEntryID(inst),
 	                      IORegistryEntry_getRegistryEntryID(self), 0, 0, 0);
 	ok = IOService_start(inst, self);
 	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOSERVICE, IOSERVICE_KH_START) | DBG_FUNC_END, ok, 0, 0, 0, 0);
+	if (flags & kIOLogStart) {
+		uint64_t ns = mach_absolute_time() - t0; /* the timebase is 1:1 nanoseconds here */
+
+		if (ns > 500ULL * 1000 * 1000) {
+			kprintf("%s::start took %ld ms\n", IORegistryEntry_getName(inst, NULL),
+			        (long)(ns / (1000 * 1000)));
+		}
+		if (!ok) {
+			kprintf("%s::start(%s) <%d> failed\n", IORegistryEntry_getName(inst, NULL),
+			        IORegistryEntry_getName(self, NULL), OSObject_getRetainCount(inst));
+		}
+	}
 	if (ok) {
 		iosvc_lock();
 		inst->__state[1] |= kIOServiceStartedState;
@@ -534,6 +595,15 @@ iosvc_category_of(OSDictionary *table)
 	return cat;
 }
 
+/* The IOClass of a personality, for log lines. */
+static const char *
+iosvc_personality_class(OSDictionary *props)
+{
+	OSString *s = OSDynamicCast(OSString, OSDictionary_getObject(props, gIOClassKey));
+
+	return s != NULL ? OSString_getCStringNoCopy(s) : "?";
+}
+
 static void
 iosvc_probe_candidates(IOService *self, OSOrderedSet *matches)
 {
@@ -565,6 +635,9 @@ iosvc_probe_candidates(IOService *self, OSOrderedSet *matches)
 		}
 		props = OSDictionary_withDictionary(match, OSDictionary_getCount(match) + 2);
 		if (props != NULL && family != NULL && iosvc_match_passive(self, props, true, true)) {
+			IOKITDEBUG_LOG(kIOLogMatch, "%s: matched personality %s (IOProbeScore %d)\n",
+			               IORegistryEntry_getName(self, NULL), iosvc_personality_class(props),
+			               (int)iosvc_probe_score(props));
 			(void)OSOrderedSet_setObject(family, props);
 		}
 		OSSafeReleaseNULL(props);
@@ -607,8 +680,15 @@ iosvc_probe_candidates(IOService *self, OSOrderedSet *matches)
 			goto next;
 		}
 		score = iosvc_probe_score(props);
+		if (iosvc_debug_flags(inst) & kIOLogProbe) {
+			kprintf("%s::probe(%s)\n", OSObject_getClassName(inst),
+			        IORegistryEntry_getName(self, NULL));
+		}
 		newInst = IOService_probe(inst, self, &score);
 		IOService_detach(inst, self);
+		if (newInst == NULL && (iosvc_debug_flags(inst) & kIOLogProbe)) {
+			kprintf("%s::probe fails\n", OSSymbol_getCStringNoCopy(className));
+		}
 		if (newInst == NULL) {
 			OSObject_release(category);
 			goto next;
@@ -703,6 +783,10 @@ iosvc_do_service_match_untraced(IOService *self, IOOptionBits options)
 	}
 	iosvc_lock();
 	self->__state[1] &= ~(kIOServiceConfigRunning | kIOServiceNeedConfigState);
+	iosvc_unlock();
+	/* A terminate that came while matching ran left phase 2 to us (XNU's doServiceMatch). */
+	iosvc_schedule_phase2(self, 0);
+	iosvc_lock();
 	(void)iosvc_adjust_busy_locked(self, -1);
 	iosvc_unlock();
 	iosvc_wake_waiters();

@@ -13,9 +13,12 @@
  */
 #include <IOKit/IOLib.h>
 #include <libkern/libkern.h>
+#include <mach/clock_types.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOUserRequest.h"
+#include "iokit/Kernel/IOServicePMPrivate.h"
 
 #define IOKIT_PLATFORM_MODEL "kexthost1,1"
 
@@ -56,16 +59,18 @@ StartIOKit(void)
 	if (iokit_started) {
 		return 0;
 	}
-	if ((err = ioreg_init()) != 0 || (err = iosvc_init()) != 0 || (err = iosvc_start_threads()) != 0) {
+	if ((err = ioreg_init()) != 0 || (err = iosvc_init()) != 0 || (err = iosvc_start_threads()) != 0 ||
+	    (err = ioterm_start()) != 0) {
 		return err;
 	}
+	iostats_register(true);
 	IORegistryEntry_setName(gIORegistryRoot, "Root", NULL);
+	iokit_debug_init();
 	ped = iokit_new_service(OSTypeID(IOPlatformExpertDevice), IOKIT_PLATFORM_MODEL);
 	pe = iokit_new_service(OSTypeID(IOPlatformExpert), NULL);
 	res = iokit_new_service((const OSMetaClass *)&IOResources_gMetaClass, NULL);
 	if (ped == NULL || pe == NULL || res == NULL ||
-	    !IORegistryEntry_attachToParent(ped, gIORegistryRoot, gIOServicePlane) ||
-	    !IORegistryEntry_attachToParent(ped, gIORegistryRoot, gIOPowerPlane)) {
+	    !IORegistryEntry_attachToParent(ped, gIORegistryRoot, gIOServicePlane)) {
 		OSSafeReleaseNULL(ped);
 		OSSafeReleaseNULL(pe);
 		OSSafeReleaseNULL(res);
@@ -94,6 +99,10 @@ StartIOKit(void)
 	IOService_registerService(ped, kIOServiceSynchronous);
 	IOService_registerService(res, kIOServiceSynchronous);
 	IOService_registerService(pe, kIOServiceSynchronous);
+	/* Power management: the PM thread and the root power domain (IOPMrootDomain.c). */
+	if ((err = iopm_init()) != 0 || (err = IOPMrootDomain_startPlatform(pe)) != 0) {
+		return err;
+	}
 	/* The virtual bus, whose devices user programs publish (IOVirtualBus.c). */
 	return IOVirtualBus_startPlatform();
 }
@@ -124,7 +133,13 @@ IOKit_shutdown(void)
 		OSSafeReleaseNULL(grand);
 	}
 	OSSafeReleaseNULL(kids);
-	(void)IOKitWaitQuiet(0);
+	/* Bounded: a driver that never closes its provider must not hang the shutdown. */
+	if (IOKitWaitQuiet(30ULL * NSEC_PER_SEC) != kIOReturnSuccess) {
+		IOLog("IOKit: shutdown: the registry did not go quiet; going on\n");
+	}
+	iopm_shutdown();
+	ioterm_stop();
+	iostats_register(false);
 	iosvc_notify_kick(true);
 	iosvc_shutdown_threads();
 	iokit_started = false;

@@ -189,6 +189,21 @@ task_t(IOUserClient_getOwner)(const IOUserClient *self)
 
 /* ---- IOService::newUserClient's default ---------------------------------------- */
 
+/* The start is over: let a termination of the provider that waited go on; undo a failed one. */
+static void
+iouc_start_done(IOUserClient *client, IOService *provider, bool ok)
+{
+	iosvc_lock();
+	IOSvc_(client)->__state[1] &= ~kIOServiceStartState;
+	iosvc_unlock();
+	if (!ok) {
+		if (IORegistryEntry_isParent(IORegEntry_(client), IORegEntry_(provider), gIOServicePlane))
+			IOService_detach(client, provider);
+		OSObject_release(client);
+	}
+	iosvc_schedule_phase2(provider, 0);
+}
+
 IOReturn
 IOService_newUserClientDefault(IOService *self, task_t owningTask, void *securityID, UInt32 type,
                                OSDictionary *properties, IOUserClient **handler)
@@ -223,19 +238,23 @@ IOService_newUserClientDefault(IOService *self, task_t owningTask, void *securit
 		OSObject_release(client);
 		return kIOReturnBadArgument;
 	}
-	if (!IOService_attach(client, self)) {
-		OSObject_release(client);
-		return kIOReturnUnsupported;
+	/* While we start, the provider's termination waits (XNU's kIOServiceStartState). */
+	iosvc_lock();
+	IOSvc_(client)->__state[1] |= kIOServiceStartState;
+	iosvc_unlock();
+	if (!IOService_attach(client, self) || IOService_isInactive(self)) {
+		iouc_start_done(client, self, false);
+		return kIOReturnNotAttached;
 	}
 	if (!IOService_start(client, self)) {
-		IOService_detach(client, self);
-		OSObject_release(client);
+		iouc_start_done(client, self, false);
 		return kIOReturnUnsupported;
 	}
 	/* Started outside matching: record it so that termination stops it. */
 	iosvc_lock();
 	IOSvc_(client)->__state[1] |= kIOServiceStartedState;
 	iosvc_unlock();
+	iouc_start_done(client, self, true);
 	*handler = client; /* the caller's reference (the connect handle's, in the end) */
 	return kIOReturnSuccess;
 }

@@ -37,6 +37,12 @@ void iokit_user_notification_no_senders(OSObject *obj);
 /* Call the interest handlers of service for type (IOServiceInterest.c). */
 void iosvc_interest_message(IOService *service, const OSSymbol *type, UInt32 messageType, void *argument,
                             vm_size_t argSize);
+/* Call fn(ctx, index, handler, target, ref) for each enabled notifier of type on service, in
+ * registration order, with remove() waiting as for messages; returns how many were called. */
+typedef void (*iosvc_interest_applier)(void *ctx, unsigned int index, IOServiceInterestHandler handler,
+                                       void *target, void *ref);
+unsigned int iosvc_interest_apply(IOService *service, const OSSymbol *type, iosvc_interest_applier fn,
+                                  void *ctx);
 /* Interest notifiers registered on service (NULL: on every service), for tests. */
 unsigned int iosvc_interest_count(IOService *service);
 

@@ -35,7 +35,11 @@ OSDeclareDefaultStructors(IOVirtualDevice, IOService);
 struct IOVirtualDevice {
 	IOService super;
 	int interruptCount; /* lines given at publication (read-only after) */
+	uint32_t removed;   /* set once by the remove that wins (atomic) */
 };
+
+/* Set (true) on a nub removed by surprise, before it is terminated: the device is gone. */
+#define kIOVirtualDeviceGoneKey "IOVirtualDeviceGone"
 
 /* Make the bus, attach it to the platform nub, start and register it (StartIOKit). 0 or an errno. */
 int IOVirtualBus_startPlatform(void);
@@ -50,8 +54,13 @@ IOService *IOVirtualBus_getBus(void);
  */
 IOReturn IOVirtualBus_addDevice(const char *name, const char *location, OSDictionary *props, int interrupts,
                                 int type, uint64_t *entryID);
-/* Terminate the device entryID synchronously (its drivers stop first). kIOReturnNotFound if none. */
-IOReturn IOVirtualBus_removeDevice(uint64_t entryID);
+/*
+ * Terminate the device entryID synchronously (its drivers stop first).
+ * surprise: the device is gone before its drivers hear of it — the nub gets
+ * kIOVirtualDeviceGoneKey and its interrupt lines go dead first, so drivers
+ * see in-flight I/O fail (kIOReturnNoDevice) rather than finish. kIOReturnNotFound if none.
+ */
+IOReturn IOVirtualBus_removeDevice(uint64_t entryID, bool surprise);
 /* Raise line index of device entryID. kIOReturnNotFound, kIOReturnNoInterrupt. */
 IOReturn IOVirtualBus_interrupt(uint64_t entryID, int index);
 /* The bus's active devices (retained array of IOService, possibly empty; NULL: no memory). */

@@ -145,18 +145,26 @@ iovbus_copy_device(uint64_t entryID)
 }
 
 IOReturn
-IOVirtualBus_removeDevice(uint64_t entryID)
+IOVirtualBus_removeDevice(uint64_t entryID, bool surprise)
 {
 	IOService *dev = iovbus != NULL ? iovbus_copy_device(entryID) : NULL;
-	bool done;
+	struct IOVirtualDevice *vd = (struct IOVirtualDevice *)dev;
 
 	if (dev == NULL)
 		return kIOReturnNotFound;
-	IOLog("IOVirtualBus: removing %s (id 0x%llx)\n", IORegistryEntry_getName(dev, NULL),
-	      (unsigned long long)entryID);
-	done = IOService_terminate(dev, kIOServiceRequired | kIOServiceSynchronous);
+	if (__atomic_exchange_n(&vd->removed, 1, __ATOMIC_ACQ_REL) != 0) {
+		OSObject_release(dev);
+		return kIOReturnNotFound; /* lost a race with another remove */
+	}
+	IOLog("IOVirtualBus: removing %s (id 0x%llx)%s\n", IORegistryEntry_getName(dev, NULL),
+	      (unsigned long long)entryID, surprise ? " by surprise" : "");
+	if (surprise) {
+		/* The hardware is gone already: say so where drivers look, before they hear of it. */
+		(void)IORegistryEntry_setPropertyBoolean(dev, kIOVirtualDeviceGoneKey, true);
+	}
+	(void)IOService_terminate(dev, kIOServiceRequired | kIOServiceSynchronous);
 	OSObject_release(dev);
-	return done ? kIOReturnSuccess : kIOReturnNotFound; /* lost a race with another remove */
+	return kIOReturnSuccess;
 }
 
 IOReturn
@@ -167,9 +175,12 @@ IOVirtualBus_interrupt(uint64_t entryID, int index)
 
 	if (dev == NULL)
 		return kIOReturnNotFound;
-	ret = index < 0 || index >= ((struct IOVirtualDevice *)dev)->interruptCount
-	              ? kIOReturnNoInterrupt
-	              : IOService_causeInterrupt(dev, index);
+	if (__atomic_load_n(&((struct IOVirtualDevice *)dev)->removed, __ATOMIC_ACQUIRE) != 0)
+		ret = kIOReturnNoDevice; /* on its way out: the lines are dead */
+	else
+		ret = index < 0 || index >= ((struct IOVirtualDevice *)dev)->interruptCount
+		              ? kIOReturnNoInterrupt
+		              : IOService_causeInterrupt(dev, index);
 	OSObject_release(dev);
 	return ret;
 }

@@ -24,6 +24,7 @@ struct iovbus_op {
 	OSDictionary *props;
 	int interrupts, type, index;
 	uint64_t entryID;
+	bool surprise;
 };
 
 /* Optional key of type; EINVAL when present with another type. */
@@ -59,7 +60,7 @@ iovbus_get_small(OSDictionary *req, const char *key, int max, int *value)
 static int
 iovbus_decode(OSDictionary *req, struct iovbus_op *op)
 {
-	OSObject *opname, *name, *loc, *props, *eid;
+	OSObject *opname, *name, *loc, *props, *eid, *surprise;
 	const char *s;
 	int err;
 
@@ -95,9 +96,11 @@ iovbus_decode(OSDictionary *req, struct iovbus_op *op)
 	case IOVBUS_REMOVE:
 	case IOVBUS_INTERRUPT:
 		if ((err = iovbus_get(req, KHIO_KEY_ID, OSTypeID(OSNumber), &eid)) != 0 || eid == NULL ||
-		    (err = iovbus_get_small(req, KHIO_KEY_DEV_INDEX, 0x7fffffff, &op->index)) != 0)
+		    (err = iovbus_get_small(req, KHIO_KEY_DEV_INDEX, 0x7fffffff, &op->index)) != 0 ||
+		    (err = iovbus_get(req, KHIO_KEY_DEV_SURPRISE, OSTypeID(OSBoolean), &surprise)) != 0)
 			return EINVAL;
 		op->entryID = OSNumber_unsigned64BitValue((OSNumber *)eid);
+		op->surprise = surprise == (OSObject *)kOSBooleanTrue;
 		return 0;
 	case IOVBUS_LIST:
 		return 0;
@@ -135,7 +138,8 @@ iovbus_list(void)
 
 	for (unsigned int i = 0; out != NULL && i < OSArray_getCount(devs); i++) {
 		IOService *s = (IOService *)OSArray_getObject(devs, i);
-		OSDictionary *d = OSDictionary_withCapacity(4);
+		OSDictionary *d = OSDictionary_withCapacity(5);
+		OSDictionary *props = ioreg_copy_plist_properties(IORegEntry_(s));
 		const char *loc = IORegistryEntry_getLocation(s, NULL);
 		bool ok = d != NULL &&
 		          iovbus_put_string(d, KHIO_KEY_DEV_NAME, IORegistryEntry_getName(s, NULL)) &&
@@ -143,8 +147,10 @@ iovbus_list(void)
 		          (loc == NULL || iovbus_put_string(d, KHIO_KEY_DEV_LOCATION, loc)) &&
 		          iovbus_put_number(d, KHIO_KEY_DEV_INTERRUPTS,
 		                            (uint64_t)IOVirtualBus_deviceInterruptCount(s), 32) &&
+		          props != NULL && OSDictionary_setObjectCString(d, KHIO_KEY_DEV_PROPERTIES, props) &&
 		          OSArray_setObject(out, d);
 
+		OSSafeReleaseNULL(props);
 		OSSafeReleaseNULL(d);
 		if (!ok)
 			OSSafeReleaseNULL(out);
@@ -178,7 +184,7 @@ iovbus_request_handle(const struct kreq_peer *peer, const void *payload, size_t 
 		                             &entryID);
 		break;
 	case IOVBUS_REMOVE:
-		ret = IOVirtualBus_removeDevice(op.entryID);
+		ret = IOVirtualBus_removeDevice(op.entryID, op.surprise);
 		break;
 	case IOVBUS_INTERRUPT:
 		ret = IOVirtualBus_interrupt(op.entryID, op.index);

@@ -26,6 +26,7 @@
 #include <kern/sched_prim.h>
 #include <kern/thread.h>
 #include "bsd/kern/kdebug_internal.h"
+#include "osfmk/kern/watchdog.h"
 
 #define IOWL_TERMINATE 0x1u    /* the thread must leave */
 #define IOWL_RESTART 0x2u      /* the chain changed under the thread */
@@ -109,6 +110,7 @@ iowl_thread_main(void *param, wait_result_t wr)
 	IOWorkLoop *self = param;
 	bool freeit;
 
+	watchdog_idle_wait(1);
 	(void)wr;
 	for (;;) {
 		IORecursiveLockLock(self->gateLock);

@@ -21,6 +21,14 @@
  * `ioreg -l -r -c VirtualDeviceDriver`. stop() undoes start() in reverse;
  * free() releases what a failed start left behind.
  *
+ * Power (docs/IOKIT.md "Power management"): three states, off, doze and
+ * on; doze and on need power from the parent, so system sleep turns the
+ * device off. Going off saves the registers and stops the timer; coming
+ * back on restores them and runs again ("PowerState" shows the state).
+ * The driver wants doze (changePowerStateTo); activity (each timer tick
+ * while clients are open) raises it to on, and an idle timer of
+ * VD_IDLE_SECONDS steps it back down one state per quiet period.
+ *
  * The device: 8 registers, a 64 KiB data buffer and a page of counters it
  * shares with user processes (kIOMemoryKernelUserShared). User processes
  * reach all three through VirtualDeviceUserClient (VirtualDeviceUserClient.c,
@@ -35,6 +43,13 @@
 #include "VirtualDevice.h"
 
 #define VD_TICK_MS 500
+#define VD_IDLE_SECONDS 5
+
+static IOPMPowerState VirtualDevice_powerStates[kVDPowerStateCount] = {
+        {kIOPMPowerStateVersion1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+        {kIOPMPowerStateVersion1, kIOPMLowPower, 0, kIOPMPowerOn, 0, 0, 0, 0, 0, 0, 0, 0},
+        {kIOPMPowerStateVersion1, kIOPMDeviceUsable, 0, kIOPMPowerOn, 0, 0, 0, 0, 0, 0, 0, 0},
+};
 
 void
 VirtualDeviceDriver_publish(VirtualDeviceDriver *self)
@@ -89,6 +104,9 @@ VirtualDeviceDriver_tick(OSObject *owner, IOTimerEventSource *sender)
 	if (!self->running)
 		return;
 	self->timerTicks++;
+	/* Clients using the device count as activity: it stays on while they do. */
+	if (self->clients != 0 && self->pmStarted)
+		(void)IOService_activityTickle(self, kIOPMSuperclassPolicy1, kVDPowerOn);
 	(void)IORegistryEntry_setPropertyNumber(self, "TimerTicks", self->timerTicks, 64);
 	VirtualDeviceDriver_publish(self);
 	(void)IOTimerEventSource_setTimeoutMS(sender, VD_TICK_MS);
@@ -127,6 +145,42 @@ VirtualDeviceDriver_setRunning(OSObject *owner, void *arg0, void *arg1, void *ar
 {
 	return VirtualDeviceDriver_setState((VirtualDeviceDriver *)owner,
 	                                    arg0 != NULL ? kVDStateRunning : kVDStateStopped, NULL);
+}
+
+static const char *const VirtualDevice_powerNames[] = {"Off", "Doze", "On"};
+
+/* Gate action: move the device to power state arg0 (saving or restoring its registers). */
+static IOReturn
+VirtualDeviceDriver_powerAction(OSObject *owner, void *arg0, void *arg1, void *arg2, void *arg3)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)owner;
+	unsigned long state = (unsigned long)(uintptr_t)arg0;
+
+	if (state == kVDPowerOff && self->powerState != kVDPowerOff) {
+		memcpy(self->savedRegisters, self->registers, sizeof(self->registers));
+		(void)VirtualDeviceDriver_setState(self, kVDStateStopped, NULL);
+	} else if (state != kVDPowerOff && self->powerState == kVDPowerOff) {
+		memcpy(self->registers, self->savedRegisters, sizeof(self->registers));
+		(void)VirtualDeviceDriver_setState(self, kVDStateRunning, NULL);
+	}
+	self->powerState = state;
+	(void)IORegistryEntry_setPropertyString(self, "PowerState", VirtualDevice_powerNames[state]);
+	return kIOReturnSuccess;
+}
+
+/* PM thread: not the work loop, so take the gate. */
+static IOReturn
+VirtualDeviceDriver_setPowerState(IOService *service, unsigned long state, IOService *whatDevice)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)service;
+
+	if (state >= kVDPowerStateCount || self->gate == NULL)
+		return kIOPMAckImplied;
+	IOLog("VirtualDeviceDriver: setPowerState %s -> %s\n", VirtualDevice_powerNames[self->powerState],
+	      VirtualDevice_powerNames[state]);
+	(void)IOCommandGate_runAction(self->gate, VirtualDeviceDriver_powerAction, (void *)(uintptr_t)state,
+	                              NULL, NULL, NULL);
+	return kIOPMAckImplied;
 }
 
 /* Take the event sources off the work loop and release everything start() made. */
@@ -201,6 +255,18 @@ VirtualDeviceDriver_start(IOService *service, IOService *provider)
 		goto fail;
 	(void)IORegistryEntry_setPropertyNumber(self, "ClientsDied", 0, 64);
 	IOEventSource_enable(self->intSource);
+	/* Power management: join the power plane, running (on) until the idle timer lowers it. */
+	self->powerState = kVDPowerOn;
+	(void)IORegistryEntry_setPropertyString(self, "PowerState", "On");
+	IOService_PMinit(self);
+	IOService_joinPMtree(provider, self);
+	if (IOService_registerPowerDriver(self, self, VirtualDevice_powerStates, kVDPowerStateCount) ==
+	    IOPMNoErr) {
+		self->pmStarted = true;
+		(void)IOService_changePowerStateTo(self, kVDPowerDoze);
+		(void)IOService_activityTickle(self, kIOPMSuperclassPolicy1, kVDPowerOn);
+		(void)IOService_setIdleTimerPeriod(self, VD_IDLE_SECONDS);
+	}
 	IOLog("VirtualDeviceDriver: started on %s\n", IORegistryEntry_getName(provider, NULL));
 	/* Publish the driver, so matching notifications and clients can find it. */
 	IOService_registerService(self, 0);
@@ -221,11 +287,48 @@ VirtualDeviceDriver_stop(IOService *service, IOService *provider)
 	 * take the loop apart. The user clients, our clients, stopped before us.
 	 */
 	IOEventSource_disable(self->intSource);
+	if (self->pmStarted) {
+		IOService_PMstop(self); /* waits for a setPowerState in flight */
+		self->pmStarted = false;
+	}
 	(void)IOCommandGate_runAction(self->gate, VirtualDeviceDriver_setRunning, NULL, NULL, NULL, NULL);
 	IOLog("VirtualDeviceDriver: stopping (%llu interrupts, %llu ticks)\n",
 	      (unsigned long long)self->interruptCount, (unsigned long long)self->timerTicks);
 	VirtualDeviceDriver_teardown(self);
 	OSSuperCall(VirtualDeviceDriver, stop, service, provider);
+}
+
+/* Gate action: the device is gone; stop touching it. */
+static IOReturn
+VirtualDeviceDriver_markGone(OSObject *owner, void *arg0, void *arg1, void *arg2, void *arg3)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)owner;
+
+	self->gone = true;
+	IOTimerEventSource_cancelTimeout(self->timer);
+	return kIOReturnSuccess;
+}
+
+/*
+ * Termination, phase 2 (root to leaf, before our user clients hear it): on a
+ * surprise removal the bus has marked the nub gone, so in-flight I/O must
+ * fail now (kIOReturnNoDevice) rather than finish. An orderly removal lets
+ * it finish; stop() comes later either way.
+ */
+static bool
+VirtualDeviceDriver_willTerminate(IOService *service, IOService *provider, IOOptionBits options)
+{
+	VirtualDeviceDriver *self = (VirtualDeviceDriver *)service;
+
+	if (IORegistryEntry_getPropertyCString(provider, "IOVirtualDeviceGone") ==
+	    (OSObject *)kOSBooleanTrue) {
+		IOLog("VirtualDeviceDriver: device gone (surprise removal)\n");
+		(void)IOCommandGate_runAction(self->gate, VirtualDeviceDriver_markGone, NULL, NULL, NULL,
+		                              NULL);
+	} else {
+		IOLog("VirtualDeviceDriver: device being removed\n");
+	}
+	return OSSuperCall(VirtualDeviceDriver, willTerminate, service, provider, options);
 }
 
 static IOWorkLoop *
@@ -244,7 +347,9 @@ VirtualDeviceDriver_free(OSObject *obj)
 static const OSMethod VirtualDeviceDriver_methods[] = {
         OSMethodOverride(IOService, start, VirtualDeviceDriver_start),
         OSMethodOverride(IOService, stop, VirtualDeviceDriver_stop),
+        OSMethodOverride(IOService, willTerminate, VirtualDeviceDriver_willTerminate),
         OSMethodOverride(IOService, getWorkLoop, VirtualDeviceDriver_getWorkLoop),
+        OSMethodOverride(IOService, setPowerState, VirtualDeviceDriver_setPowerState),
         OSMethodOverride(OSObject, free, VirtualDeviceDriver_free),
         OSMethodEnd,
 };

@@ -40,7 +40,15 @@ struct VirtualDeviceDriver {
 	uint64_t clientsDied; /* user clients whose process exited without closing */
 	uint64_t nextTicket;  /* kVDStartOperation tickets */
 	bool running;
+	bool gone; /* surprise removal: the device went before we heard (IOVirtualDeviceGone) */
+	/* Power (setPowerState runs on the PM thread and enters the gate): off 0, doze 1, on 2. */
+	unsigned long powerState;
+	uint64_t savedRegisters[kVDRegisterCount]; /* kept across off (sleep) and restored on */
+	bool pmStarted;
 };
+
+/* VirtualDevice's power states. */
+enum { kVDPowerOff = 0, kVDPowerDoze = 1, kVDPowerOn = 2, kVDPowerStateCount = 3 };
 
 /* Copy `stats` to the shared page (seqlock), stamped now. Gate closed. */
 void VirtualDeviceDriver_publish(VirtualDeviceDriver *self);

@@ -182,12 +182,12 @@ vduc_sleep(OSObject *target, void *ref, IOExternalMethodArguments *a)
 	self->active++;
 	drv->sleepers++;
 	/* commandSleep opens the gate while we sleep: the device and the other calls go on. */
-	while (!self->stopping && wr != THREAD_TIMED_OUT)
+	while (!self->stopping && !drv->gone && wr != THREAD_TIMED_OUT)
 		wr = IOCommandGate_commandSleepDeadline(self->gate, &self->stopping, deadline, THREAD_UNINT);
 	drv->sleepers--;
 	if (--self->active == 0 && self->stopping)
 		IOCommandGate_commandWakeup(self->gate, &self->active, false);
-	return self->stopping ? kIOReturnAborted : kIOReturnSuccess;
+	return drv->gone ? kIOReturnNoDevice : self->stopping ? kIOReturnAborted : kIOReturnSuccess;
 }
 
 static IOReturn
@@ -287,6 +287,11 @@ vduc_gatedMethod(OSObject *owner, void *arg0, void *arg1, void *arg2, void *arg3
 	IOExternalMethodArguments *args = arg1;
 	IOReturn ret;
 
+	/* Removed: no device behind us (gone by surprise), or a client being torn down. */
+	if (self->driver->gone)
+		return kIOReturnNoDevice;
+	if (IOService_isInactive(self))
+		return kIOReturnNotAttached;
 	if (self->stopping)
 		return kIOReturnOffline;
 	ret = OSSuperCall(VirtualDeviceUserClient, externalMethod, IOUC_(self), selector, args,
@@ -427,6 +432,29 @@ VirtualDeviceUserClient_start(IOService *service, IOService *provider)
 	return true;
 }
 
+/* Gate action: the device went by surprise: sleepers wake (kIOReturnNoDevice), the operation fails. */
+static IOReturn
+vduc_gatedGone(OSObject *owner, void *arg0, void *arg1, void *arg2, void *arg3)
+{
+	VDUC *self = (VDUC *)owner;
+
+	IOCommandGate_commandWakeup(self->gate, &self->stopping, false);
+	IOTimerEventSource_cancelTimeout(self->opTimer);
+	vduc_completeOperation(self, kIOReturnNoDevice);
+	return kIOReturnSuccess;
+}
+
+/* Termination, phase 2: the driver (our provider) has heard first; act on a surprise removal. */
+static bool
+VirtualDeviceUserClient_willTerminate(IOService *service, IOService *provider, IOOptionBits options)
+{
+	VDUC *self = (VDUC *)service;
+
+	if (self->gate != NULL && self->driver != NULL && self->driver->gone)
+		(void)IOCommandGate_runAction(self->gate, vduc_gatedGone, NULL, NULL, NULL, NULL);
+	return OSSuperCallAs(VirtualDeviceUserClient, IOService, willTerminate, service, provider, options);
+}
+
 static void
 VirtualDeviceUserClient_stop(IOService *service, IOService *provider)
 {
@@ -483,6 +511,7 @@ VirtualDeviceUserClient_free(OSObject *obj)
 static const OSMethod VirtualDeviceUserClient_methods[] = {
         OSMethodOverride(IOService, start, VirtualDeviceUserClient_start),
         OSMethodOverride(IOService, stop, VirtualDeviceUserClient_stop),
+        OSMethodOverride(IOService, willTerminate, VirtualDeviceUserClient_willTerminate),
         OSMethodOverride(IOUserClient, initWithTask, VirtualDeviceUserClient_initWithTask),
         OSMethodOverride(IOUserClient, clientClose, VirtualDeviceUserClient_clientClose),
         OSMethodOverride(IOUserClient, clientDied, VirtualDeviceUserClient_clientDied),

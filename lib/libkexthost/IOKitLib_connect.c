@@ -7,12 +7,17 @@
  *
  * IOConnectCallMethod sends structures up to 4096 bytes inline and passes
  * larger ones by address: the kernel reads or writes them in this process's
- * memory through a memory descriptor, as Apple's does.
+ * memory through a memory descriptor, as Apple's does. A call with scalars
+ * only takes the compact form (<kexthost/iokit_call.h>): the same
+ * externalMethod without a Mach message around it; a name that is not a
+ * connection falls back to the message so its error is Apple's.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <plist/plist.h>
 #include <kexthost/kh_mach.h>
+#include <kexthost/kh_syscall.h>
+#include <kexthost/iokit_call.h>
 #include <IOKit/IOKitLib.h>
 #include "lib/libkexthost/iokl_msg.h"
 
@@ -175,6 +180,45 @@ IOConnectSetCFProperty(io_connect_t connect, const char *propertyName, plist_t p
 
 /* ---- methods -------------------------------------------------------------------------- */
 
+/*
+ * The compact scalar call. 0 with *kr set, or -1 when the call must go as a
+ * Mach message (the name is no connection, or the channel failed: the
+ * message path then reports it as Apple's does).
+ */
+static int
+iouc_call_scalars(mach_port_t connection, uint32_t selector, const uint64_t *input, uint32_t inputCnt,
+                  uint64_t *output, uint32_t *outputCnt, kern_return_t *kr)
+{
+	struct khio_call_request rq;
+	struct khio_call_reply rp;
+	size_t rlen = sizeof(rp);
+	uint32_t room = outputCnt != NULL ? *outputCnt : 0, status;
+
+	rq.connect = connection;
+	rq.selector = selector;
+	rq.scalar_in_count = inputCnt;
+	rq.scalar_out_room = room < KHIO_CALL_SCALAR_MAX ? room : KHIO_CALL_SCALAR_MAX;
+	if (inputCnt > 0)
+		memcpy(rq.scalar_in, input, inputCnt * 8u);
+	if (kh_request_small(KHRQ_T_IOCONNECT_CALL, &rq, KHIO_CALL_REQUEST_SIZE(inputCnt), &rp, &rlen,
+	                     &status) != 0 ||
+	    status != 0)
+		return -1;
+	if (rlen < KHIO_CALL_REPLY_SIZE(0) || rp.scalar_out_count > rq.scalar_out_room ||
+	    rlen != KHIO_CALL_REPLY_SIZE(rp.scalar_out_count)) {
+		*kr = MIG_TYPE_ERROR;
+		return 0;
+	}
+	*kr = rp.kr;
+	if (*kr != KERN_SUCCESS)
+		return 0;
+	if (rp.scalar_out_count > 0)
+		memcpy(output, rp.scalar_out, rp.scalar_out_count * 8u);
+	if (outputCnt != NULL)
+		*outputCnt = rp.scalar_out_count;
+	return 0;
+}
+
 kern_return_t
 IOConnectCallMethod(mach_port_t connection, uint32_t selector, const uint64_t *input, uint32_t inputCnt,
                     const void *inputStruct, size_t inputStructCnt, uint64_t *output, uint32_t *outputCnt,
@@ -192,6 +236,9 @@ IOConnectCallMethod(mach_port_t connection, uint32_t selector, const uint64_t *i
 	scalar_room = outputCnt != NULL ? *outputCnt : 0;
 	if (scalar_room > 0 && output == NULL)
 		return kIOReturnBadArgument;
+	if (inputStructCnt == 0 && (outputStructCnt == NULL || *outputStructCnt == 0) &&
+	    iouc_call_scalars(connection, selector, input, inputCnt, output, outputCnt, &kr) == 0)
+		return kr;
 	if (outputStructCnt != NULL && *outputStructCnt > 0) {
 		if (outputStruct == NULL)
 			return kIOReturnBadArgument;

@@ -771,6 +771,58 @@ kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t 
 }
 
 int
+kh_request_small(uint32_t type, const void *payload, size_t len, void *reply, size_t *reply_len,
+                 uint32_t *status)
+{
+	struct khsc_shm *r;
+	const void *src = NULL;
+	void *big = NULL;
+	size_t src_len = 0;
+	int err;
+
+	*status = 0;
+	pthread_mutex_lock(&kh.lock);
+	err = kh_connect_locked();
+	if (err != 0)
+		goto out;
+	r = kh.ring;
+	if (r != NULL && len <= KHSC_SHM_AREA) {
+		memcpy(r->req, payload, len);
+		r->req_len = (uint32_t)len;
+		r->req_type = type;
+		if (kh_ring_post_and_wait(r) != 0) {
+			err = ECONNRESET;
+			goto out;
+		}
+		*status = r->rep_status;
+		src = r->rep;
+		src_len = r->rep_len;
+		if (*status == KHSC_SHM_PENDING) { /* too big for the ring: fetch it (it has run) */
+			kh_ring_divert();
+			err = khrq_call(kh.fd, KHRQ_T_PENDING_REPLY, NULL, 0, &big, &src_len, status);
+			src = big;
+		}
+	} else {
+		if (r != NULL)
+			kh_ring_divert(); /* this message comes on the socket */
+		err = khrq_call(kh.fd, type, payload, len, &big, &src_len, status);
+		src = big;
+	}
+	if (err == 0 && *status == 0) {
+		if (src_len > *reply_len) {
+			err = EMSGSIZE;
+		} else {
+			memcpy(reply, src, src_len);
+			*reply_len = src_len;
+		}
+	}
+	free(big);
+out:
+	pthread_mutex_unlock(&kh.lock);
+	return err;
+}
+
+int
 kh_request_fd(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
               uint32_t *status, int *fd)
 {

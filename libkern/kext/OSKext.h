@@ -147,6 +147,15 @@ OSReturn OSKext_unloadWithClassName(const char *className, uint32_t uid, OSArray
  */
 OSDictionary *OSKextCopyLoadedKextInfo(OSArray *kextIdentifiers, OSArray *infoKeys);
 
+/*
+ * kexthost: a loaded (or linked, offline) kext's debug object: its ELF object
+ * with sections at their load addresses (kxld_image_debug_object), or with
+ * address != 0 as kxld would lay it out at that address (kextutil -s -a).
+ * kOSReturnSuccess and a new OSData, ...NotFound, ...InvalidArgument (a bad
+ * address), ...LinkError, ...NoResources (too large to send), ...NoMemory.
+ */
+OSReturn OSKext_copyDebugObject(const char *bundleID, uint64_t address, OSData **out);
+
 /* ---- offline validation (kextutil -n -t) --------------------------------------------- */
 
 /*

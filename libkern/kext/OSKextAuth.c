@@ -99,6 +99,39 @@ oskext_dev_mode(void)
 }
 
 bool
+oskext_safe_boot(void)
+{
+	return PE_parse_boot_argn("-x", NULL, 0);
+}
+
+/*
+ * Safe boot (-x) loads only what the boot itself needs: as OSKext does, a
+ * kext qualifies when its OSBundleRequired is Root, Local-Root,
+ * Network-Root, Safe Boot or Console. Kexts without the key never load.
+ */
+bool
+oskext_loadable_in_safe_boot(OSKext *k)
+{
+	static const char *const ok[] = {kOSBundleRequiredRoot, kOSBundleRequiredLocalRoot,
+	                                 kOSBundleRequiredNetworkRoot, kOSBundleRequiredSafeBoot,
+	                                 kOSBundleRequiredConsole};
+	OSString *req;
+
+	if (!oskext_safe_boot() || (k->kflags & OSKEXT_F_KERNEL_COMPONENT)) {
+		return true;
+	}
+	req = k->infoDict != NULL ? OSKEXT_CAST(OSString, OSDictionary_getObjectCString(k->infoDict,
+	                                                                                kOSBundleRequiredKey))
+	                          : NULL;
+	for (unsigned int i = 0; req != NULL && i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (strcmp(OSString_getCStringNoCopy(req), ok[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
 oskext_authenticate(OSKext *k)
 {
 	char plugins[MAXPATHLEN];

@@ -474,6 +474,19 @@ oskext_unmap(OSKext *k)
 	}
 }
 
+/* What kxld needs to link k's executable (bytes, len) against k's dependencies. */
+static void
+oskext_link_params(OSKext *k, const void *bytes, size_t len, struct kxld_link_params *p)
+{
+	bzero(p, sizeof(*p));
+	p->kext_id = oskext_id(k);
+	p->object = bytes;
+	p->object_size = len;
+	p->resolve = oskext_resolve_symbol;
+	p->resolve_ctx = k;
+	p->alloc_name = k->allocName;
+}
+
 /* Link k (its dependencies are loaded or linked). kOSReturnSuccess or kOSKextReturnLinkError. */
 OSReturn
 oskext_link(OSKext *k)
@@ -497,13 +510,7 @@ oskext_link(OSKext *k)
 		return kOSKextReturnLinkError;
 	}
 	k->allocName = kern_allocation_name_allocate(oskext_id(k), 0);
-	bzero(&p, sizeof(p));
-	p.kext_id = oskext_id(k);
-	p.object = bytes;
-	p.object_size = len;
-	p.resolve = oskext_resolve_symbol;
-	p.resolve_ctx = k;
-	p.alloc_name = k->allocName;
+	oskext_link_params(k, bytes, len, &p);
 	k->mallocSerial = OSMalloc_tag_next_serial();
 	err = kxld_link(&p, &k->image, diag);
 	(void)khost_vm_free(bytes, len ? len : 1);
@@ -554,6 +561,11 @@ oskext_load_one_untraced(OSKext *k, uint32_t flags)
 	}
 	if (k->bundleID == NULL || !oskext_loaded_init()) {
 		return kOSKextReturnInvalidArgument;
+	}
+	if (!oskext_loadable_in_safe_boot(k)) {
+		oskext_log(OSKEXT_LOG_ERROR, "Can't load kext %s - not loadable during safe boot.",
+		           oskext_id(k));
+		return kOSKextReturnBootLevel;
 	}
 	if (k->kflags & OSKEXT_F_EXECUTABLE) {
 		result = oskext_link(k);
@@ -751,5 +763,67 @@ oskext_unload_one(OSKext *k, bool shutdown)
 	if (traced)
 		KERNEL_DEBUG_CONSTANT(MACHDBG_CODE(DBG_MACH_KH_KEXT, KH_KEXT_UNLOAD) | DBG_FUNC_END, result,
 		                      tag, 0, 0, 0);
+	return result;
+}
+
+/* Debug objects travel base64-encoded in one XML reply (at most 16 MB, KHRQ_MAX_PAYLOAD). */
+#define OSKEXT_DEBUG_OBJECT_MAX (8u << 20)
+
+/*
+ * A loaded kext's debug object (kxld_image_debug_object), or, with a
+ * non-zero address, the one kxld would build for it linked at that address
+ * against the same dependencies (kextutil -s -a). Linked in this kernel is
+ * enough: the offline tools link without starting.
+ */
+OSReturn
+OSKext_copyDebugObject(const char *bundleID, uint64_t address, OSData **out)
+{
+	const void *obj = NULL;
+	void *bytes = NULL, *built = NULL;
+	size_t len = 0, size = 0;
+	struct kxld_link_params p;
+	OSReturn result = kOSReturnSuccess;
+	OSKext *k;
+	int err;
+
+	*out = NULL;
+	if (bundleID == NULL)
+		return kOSKextReturnInvalidArgument;
+	oskext_lock();
+	k = oskext_loaded_with_id(bundleID);
+	if (k == NULL || k->image == NULL) {
+		oskext_log(OSKEXT_LOG_ERROR, "Kext %s is not loaded (or has no executable); no symbols.",
+		           bundleID);
+		result = kOSKextReturnNotFound;
+		goto out;
+	}
+	if (address == 0) {
+		err = kxld_image_debug_object(k->image, &obj, &size);
+	} else {
+		err = oskext_read_executable(k, &bytes, &len);
+		if (err == 0) {
+			oskext_link_params(k, bytes, len, &p);
+			err = kxld_link_debug_object(&p, (uintptr_t)address, &built, &size, NULL);
+			obj = built;
+		}
+	}
+	if (err != 0) {
+		oskext_log(OSKEXT_LOG_ERROR, "Can't build the debug object of %s (error %d).", bundleID, err);
+		result = err == EINVAL ? kOSKextReturnInvalidArgument : kOSKextReturnLinkError;
+		goto out;
+	}
+	if (size > OSKEXT_DEBUG_OBJECT_MAX) {
+		oskext_log(OSKEXT_LOG_ERROR, "The debug object of %s is too large to send (%zu bytes).",
+		           bundleID, size);
+		result = kOSKextReturnNoResources;
+	} else if ((*out = OSData_withBytes(obj, (unsigned int)size)) == NULL) {
+		result = kOSKextReturnNoMemory;
+	}
+out:
+	if (built != NULL)
+		kxld_debug_object_free(built, size);
+	if (bytes != NULL)
+		(void)khost_vm_free(bytes, len ? len : 1);
+	oskext_unlock();
 	return result;
 }

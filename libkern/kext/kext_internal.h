@@ -136,6 +136,10 @@ void oskext_plugins_apply(const char *bundlePath, void (*fn)(void *ctx, const ch
 bool oskext_authenticate(OSKext *k);
 /* kext-dev-mode=1 boot-arg. */
 bool oskext_dev_mode(void);
+/* -x boot-arg: safe boot. */
+bool oskext_safe_boot(void);
+/* May k load now? FALSE in safe boot unless OSBundleRequired names a boot-time need. */
+bool oskext_loadable_in_safe_boot(OSKext *k);
 
 /* ---- kernel components and KPI sets (OSKextKPI.c) -------------------------------------- */
 

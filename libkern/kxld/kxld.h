@@ -69,6 +69,14 @@ struct kxld_link_params {
 	 * take a reference; keep the name alive until kxld_unlink().
 	 */
 	kern_allocation_name_t alloc_name;
+	/*
+	 * Build no debug object and register nothing with debuggers (trial
+	 * links, benchmarks). By default kxld_link() keeps a debug object (see
+	 * kxld_image_debug_object) and registers it with GDB's JIT interface
+	 * before returning, so a debugger knows the kext before its constructors
+	 * and start() run; kxld_unlink() unregisters it.
+	 */
+	bool no_debug_object;
 };
 
 /* Link and map an object. On success *out is the image; on failure *out is NULL. */
@@ -132,6 +140,18 @@ int kxld_image_debug_object(const struct kxld_image *img, const void **obj, size
 struct kxld_image *kxld_image_for_address(uintptr_t addr);
 
 /* ---- offline helpers (no mapping; for kextlibs, kextfind, kextutil -n) ------ */
+
+/*
+ * The debug object kxld_link() would build if the image were mapped at
+ * `address` (a multiple of the image's alignment, at least the page size),
+ * without mapping anything: the same checks, resolution and layout, then
+ * the copy. For symbol files of a kext at a given address (kextutil -s -a).
+ * 0 and *obj (kalloc'd, free with kxld_debug_object_free), or kxld_link's
+ * errors (EINVAL: a misaligned or out-of-range address).
+ */
+int kxld_link_debug_object(const struct kxld_link_params *p, uintptr_t address, void **obj, size_t *size,
+                           OSArray *diagnostics);
+void kxld_debug_object_free(void *obj, size_t size);
 
 /*
  * Call fn for each named global symbol of an object: undefined ones (defined

@@ -261,6 +261,11 @@ kxld_unlink(struct kxld_image *img)
 {
 	if (img == NULL)
 		return;
+	if (img->debug_obj != NULL) {
+		kxld_jit_unregister(&img->jit);
+		kxld_debug_free(img->debug_obj, img->debug_size);
+		img->debug_obj = NULL;
+	}
 	kxld_region_remove_image(img);
 	kxld_region_free(img->base, img->size);
 	kxld_image_free_record(img);
@@ -394,8 +399,7 @@ kxld_image_sections(const struct kxld_image *img, kxld_image_sect_fn fn, void *c
 int
 kxld_image_debug_object(const struct kxld_image *img, const void **obj, size_t *size)
 {
-	(void)img;
-	*obj = NULL;
-	*size = 0;
-	return ENOENT; /* not built yet: the debugging work adds it */
+	*obj = img->debug_obj;
+	*size = img->debug_size;
+	return img->debug_obj != NULL ? 0 : ENOENT;
 }

@@ -150,8 +150,19 @@ struct kxld_isect {
 	uint64_t size;
 };
 
+/* One entry of GDB's JIT list (struct jit_code_entry in the gdb manual: this layout exactly). */
+struct kxld_jit_entry {
+	struct kxld_jit_entry *next_entry;
+	struct kxld_jit_entry *prev_entry;
+	const void *symfile_addr;
+	uint64_t symfile_size;
+};
+
 struct kxld_image {
 	struct kxld_image *next; /* region's list of images (under the region lock) */
+	uint8_t *debug_obj;      /* kxld_debug.c; NULL when none was built */
+	size_t debug_size;
+	struct kxld_jit_entry jit; /* registered while debug_obj is set */
 	char *kext_id;
 	size_t kext_id_size;
 	uintptr_t base;
@@ -197,6 +208,20 @@ struct kxld_linker_view {
 };
 /* Build the image record (symbols, exports, duplicates check, kmod_info, UUID). 0, EEXIST or ENOMEM. */
 int kxld_image_build(const struct kxld_linker_view *v, struct kxld_image **out);
+
+/* ---- the debug object and GDB's JIT interface (kxld_debug.c) ---------------------- */
+
+/*
+ * A copy of the object with loaded sections' sh_addr set to their addresses
+ * and .rela.debug_* applied, from a laid-out object whose section and symbol
+ * addresses are final. kalloc'd; free with kxld_debug_free. 0 or ENOMEM.
+ */
+int kxld_debug_build(struct kxld_object *o, struct kxld_diag *d, uint8_t **out, size_t *size);
+void kxld_debug_free(uint8_t *obj, size_t size);
+int kxld_jit_init(void); /* once, from kxld_init */
+/* Add an object to / remove it from the debugger's list (the entry lives with the image). */
+void kxld_jit_register(struct kxld_jit_entry *e, const void *obj, size_t size);
+void kxld_jit_unregister(struct kxld_jit_entry *e);
 
 /* ---- the kext region ------------------------------------------------------------ */
 

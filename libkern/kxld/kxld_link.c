@@ -12,7 +12,11 @@
  *      rodata R, data+arrays+GOT+bss RW), allocate them in the region, copy;
  *   5. check and apply each relocation (kxld_x86_64.c computes and checks
  *      each value), filling GOT slots on first use;
- *   6. protect W^X and build the image's symbol table (kxld_image.c).
+ *   6. protect W^X and build the image's symbol table (kxld_image.c);
+ *   7. keep a debug object and register it with debuggers (kxld_debug.c).
+ *
+ * kxld_link_debug_object() runs steps 1-4, takes a given base instead of
+ * mapping, and builds only the debug object (symbol files, kextutil -s).
  *
  * Every failure leaves nothing mapped and nothing allocated.
  */
@@ -461,11 +465,41 @@ kxld_zero_gaps(struct kxld_linker *lk)
 	bzero((void *)(lk->base + pos), lk->size - pos);
 }
 
+/*
+ * Final addresses once the base is known: sections, defined symbols, the GOT
+ * symbol, and bound imports (their per-image trampolines, in symbol order).
+ */
+static void
+kxld_assign_addresses(struct kxld_linker *lk)
+{
+	struct kxld_object *o = &lk->obj;
+	uintptr_t got_base = lk->base + lk->got_off;
+	uint32_t t = 0;
+
+	for (size_t i = 1; i < o->nsects; i++) {
+		if (o->sects[i].seg != KXLD_SEG_NONE)
+			o->sects[i].addr += lk->base;
+	}
+	for (size_t i = 1; i < o->nsyms; i++) {
+		struct kxld_sym *s = &o->syms[i];
+
+		if (s->shndx != SHN_UNDEF && s->shndx < o->nsects && !(s->flags & KXLD_SYMF_UNLOADED) &&
+		    s->shndx != SHN_ABS && s->shndx != SHN_COMMON) {
+			s->addr = o->sects[s->shndx].addr + (uintptr_t)s->value;
+			s->flags |= KXLD_SYMF_RESOLVED;
+		} else if ((s->flags & KXLD_SYMF_UNDEF) && strcmp(s->name, KXLD_GOT_SYMBOL) == 0) {
+			s->addr = got_base;
+			s->flags |= KXLD_SYMF_RESOLVED;
+		}
+		if (s->flags & KXLD_SYMF_BOUND)
+			s->addr = lk->base + lk->tramp_off + (size_t)t++ * KXLD_TRAMPOLINE_SIZE;
+	}
+}
+
 static int
 kxld_map(struct kxld_linker *lk)
 {
 	struct kxld_object *o = &lk->obj;
-	uintptr_t got_base;
 	bool dirty = false;
 	int err;
 
@@ -478,47 +512,26 @@ kxld_map(struct kxld_linker *lk)
 	lk->mapped = true;
 	if (dirty)
 		kxld_zero_gaps(lk);
-	got_base = lk->base + lk->got_off;
+	kxld_assign_addresses(lk);
 	for (size_t i = 1; i < o->nsects; i++) {
 		struct kxld_sect *s = &o->sects[i];
-		if (s->seg == KXLD_SEG_NONE)
-			continue;
-		s->addr += lk->base;
-		if (s->data != NULL && s->size > 0)
+		if (s->seg != KXLD_SEG_NONE && s->data != NULL && s->size > 0)
 			memcpy((void *)s->addr, s->data, (size_t)s->size);
 	}
-	/* Symbol addresses. */
+	/* Trampolines and stubs. */
 	for (size_t i = 1; i < o->nsyms; i++) {
 		struct kxld_sym *s = &o->syms[i];
-
-		if (s->shndx != SHN_UNDEF && s->shndx < o->nsects && !(s->flags & KXLD_SYMF_UNLOADED) &&
-		    s->shndx != SHN_ABS && s->shndx != SHN_COMMON) {
-			s->addr = o->sects[s->shndx].addr + (uintptr_t)s->value;
-			s->flags |= KXLD_SYMF_RESOLVED;
-		} else if ((s->flags & KXLD_SYMF_UNDEF) && strcmp(s->name, KXLD_GOT_SYMBOL) == 0) {
-			s->addr = got_base;
-			s->flags |= KXLD_SYMF_RESOLVED;
+		if (s->flags & KXLD_SYMF_BOUND) {
+			const struct kxld_binding *b = kxld_binding_get(s->binding);
+			err = kxld_arch_write_trampoline((uint8_t *)s->addr, b->target,
+			                                 (uintptr_t)lk->p->alloc_name, b->argpos);
+			if (err != 0)
+				return err;
 		}
-	}
-	/* Trampolines, stubs and GOT slots. */
-	{
-		uint32_t t = 0;
-		for (size_t i = 1; i < o->nsyms; i++) {
-			struct kxld_sym *s = &o->syms[i];
-			if (s->flags & KXLD_SYMF_BOUND) {
-				const struct kxld_binding *b = kxld_binding_get(s->binding);
-				uintptr_t at = lk->base + lk->tramp_off + (size_t)t++ * KXLD_TRAMPOLINE_SIZE;
-				err = kxld_arch_write_trampoline((uint8_t *)at, b->target,
-				                                 (uintptr_t)lk->p->alloc_name, b->argpos);
-				if (err != 0)
-					return err;
-				s->addr = at;
-			}
-			if (s->stub != 0)
-				kxld_arch_write_stub((uint8_t *)(lk->base + lk->stubs_off +
-				                                 (size_t)(s->stub - 1) * KXLD_STUB_SIZE),
-				                     s->addr);
-		}
+		if (s->stub != 0)
+			kxld_arch_write_stub((uint8_t *)(lk->base + lk->stubs_off +
+			                                 (size_t)(s->stub - 1) * KXLD_STUB_SIZE),
+			                     s->addr);
 	}
 	return 0;
 }
@@ -653,7 +666,57 @@ kxld_protect(struct kxld_linker *lk)
 	return 0;
 }
 
-/* ---- the entry point ---------------------------------------------------------------- */
+/* ---- the entry points ---------------------------------------------------------------- */
+
+/* Steps 1-4, shared by kxld_link and kxld_link_debug_object. */
+static int
+kxld_prepare(struct kxld_linker *lk, const struct kxld_link_params *p, OSArray *diagnostics)
+{
+	int err;
+
+	bzero(lk, sizeof(*lk));
+	if (p == NULL || p->resolve == NULL || p->kext_id == NULL)
+		return EINVAL;
+	err = kxld_init();
+	if (err != 0)
+		return err;
+	lk->p = p;
+	lk->diag.kext_id = p->kext_id;
+	lk->diag.list = diagnostics;
+	kxld_region_bounds(&lk->region_lo, &lk->region_hi);
+
+	err = kxld_object_open(&lk->obj, p->object, p->object_size, &lk->diag);
+	if (err == 0)
+		err = kxld_resolve_symbols(lk);
+	if (err == 0)
+		err = kxld_scan_relocs(lk);
+	if (err == 0)
+		kxld_plan_stubs(lk);
+	if (err == 0)
+		err = kxld_layout(lk);
+	return err;
+}
+
+static void
+kxld_finish(struct kxld_linker *lk)
+{
+	kxld_scratch_free(lk->obj.tmp, lk->placed, lk->obj.nsects * sizeof(uint32_t));
+	kxld_object_close(&lk->obj);
+}
+
+/* Keep the image's debug object and tell debuggers. A failure only costs the debug object. */
+static void
+kxld_attach_debug_object(struct kxld_linker *lk, struct kxld_image *img)
+{
+	if (lk->p->no_debug_object)
+		return;
+	if (kxld_debug_build(&lk->obj, &lk->diag, &img->debug_obj, &img->debug_size) != 0) {
+		printf("kxld[%s]: no memory for the debug object; debuggers will not see this kext.\n",
+		       lk->p->kext_id);
+		return;
+	}
+	kxld_jit_register(&img->jit, img->debug_obj, img->debug_size);
+}
 
 int
 kxld_link(const struct kxld_link_params *p, struct kxld_image **out, OSArray *diagnostics)
@@ -665,26 +728,7 @@ kxld_link(const struct kxld_link_params *p, struct kxld_image **out, OSArray *di
 	if (out == NULL)
 		return EINVAL;
 	*out = NULL;
-	if (p == NULL || p->resolve == NULL || p->kext_id == NULL)
-		return EINVAL;
-	err = kxld_init();
-	if (err != 0)
-		return err;
-	bzero(&lk, sizeof(lk));
-	lk.p = p;
-	lk.diag.kext_id = p->kext_id;
-	lk.diag.list = diagnostics;
-	kxld_region_bounds(&lk.region_lo, &lk.region_hi);
-
-	err = kxld_object_open(&lk.obj, p->object, p->object_size, &lk.diag);
-	if (err == 0)
-		err = kxld_resolve_symbols(&lk);
-	if (err == 0)
-		err = kxld_scan_relocs(&lk);
-	if (err == 0)
-		kxld_plan_stubs(&lk);
-	if (err == 0)
-		err = kxld_layout(&lk);
+	err = kxld_prepare(&lk, p, diagnostics);
 	if (err == 0)
 		err = kxld_map(&lk);
 	if (err == 0)
@@ -718,9 +762,45 @@ kxld_link(const struct kxld_link_params *p, struct kxld_image **out, OSArray *di
 		}
 		err = kxld_image_build(&view, out);
 	}
+	if (err == 0)
+		kxld_attach_debug_object(&lk, *out);
 	if (err != 0 && lk.mapped)
 		kxld_region_free(lk.base, lk.size);
-	kxld_scratch_free(lk.obj.tmp, lk.placed, lk.obj.nsects * sizeof(uint32_t));
-	kxld_object_close(&lk.obj);
+	kxld_finish(&lk);
 	return err;
+}
+
+int
+kxld_link_debug_object(const struct kxld_link_params *p, uintptr_t address, void **obj, size_t *size,
+                       OSArray *diagnostics)
+{
+	struct kxld_linker lk;
+	uint8_t *copy = NULL;
+	int err;
+
+	if (obj == NULL || size == NULL)
+		return EINVAL;
+	*obj = NULL;
+	*size = 0;
+	err = kxld_prepare(&lk, p, diagnostics);
+	if (err == 0 && (address == 0 || (address & (lk.align - 1)) != 0 || address + lk.size < address)) {
+		kxld_log(&lk.diag, "The address 0x%llx is not a valid load address (align 0x%zx).",
+		         (unsigned long long)address, lk.align);
+		err = EINVAL;
+	}
+	if (err == 0) {
+		lk.base = address;
+		kxld_assign_addresses(&lk);
+		err = kxld_debug_build(&lk.obj, &lk.diag, &copy, size);
+	}
+	if (err == 0)
+		*obj = copy;
+	kxld_finish(&lk);
+	return err;
+}
+
+void
+kxld_debug_object_free(void *obj, size_t size)
+{
+	kxld_debug_free(obj, size);
 }

@@ -93,7 +93,7 @@ kxld_region_setup(void)
 	e = kalloc(sizeof(*e));
 	kxld_region.grp = lck_grp_alloc_init("kxld", LCK_GRP_ATTR_NULL);
 	kxld_region.lock = kxld_region.grp ? lck_mtx_alloc_init(kxld_region.grp, LCK_ATTR_NULL) : NULL;
-	if (e == NULL || kxld_region.lock == NULL) {
+	if (e == NULL || kxld_region.lock == NULL || kxld_jit_init() != 0) {
 		if (e != NULL)
 			kfree(e, sizeof(*e));
 		return ENOMEM;

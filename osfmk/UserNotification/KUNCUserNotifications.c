@@ -73,7 +73,9 @@ kunc_disconnect(kern_ctl_ref ref, u_int32_t unit, void *unitinfo)
 	if (kunc.agent_unit == unit) {
 		kunc.agent_unit = 0;
 		for (p = kunc.pending; p != NULL; p = p->next) {
-			p->done = -1; /* aborted */
+			if (p->done)
+				continue; /* answered just before the agent left: the answer stands */
+			p->done = -1;     /* aborted */
 			p->response = kKUNCCancelResponse;
 		}
 		wakeup(&kunc.pending);

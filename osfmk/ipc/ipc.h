@@ -132,6 +132,13 @@ kern_return_t ipc_space_names(struct ipc_space *space, mach_port_name_t **names,
                               uint32_t *count);
 /* Number of names in use. */
 uint32_t ipc_space_count(struct ipc_space *space);
+/*
+ * The space's generation: it changes whenever a name of the space loses a
+ * right or becomes a dead name. A name -> port pair read with
+ * ipc_space_lookup stays true while the generation is unchanged and the
+ * port active: a cache can revalidate without the lock (IOUserClientCall.c).
+ */
+uint32_t ipc_space_generation(struct ipc_space *space);
 
 /* ---- message queues (ipc_mqueue.c) ---------------------------------------- */
 

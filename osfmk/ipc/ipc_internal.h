@@ -39,6 +39,7 @@ struct ipc_space {
 	uint32_t is_count; /* names in use */
 	uint32_t *is_hash; /* is_size buckets of entry indices (0 ends) */
 	int is_notify_fd;  /* host eventfd signalled when a message is queued for the space, -1: none */
+	uint32_t is_gen;   /* bumped when a name loses a right (ipc_space_generation) */
 };
 
 struct ipc_globals {

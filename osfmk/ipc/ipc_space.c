@@ -11,6 +11,10 @@
  * to the same port sees the same name with one more user reference.
  *
  * Names whose port died become dead names when next looked at.
+ *
+ * is_gen counts the changes that take a right away from a name (an entry
+ * freed, a send right dropped, a dead name made), so a lookup cached
+ * outside the lock is known stale when it moved.
  */
 #include <sys/systm.h>
 #include <sys/errno.h>
@@ -18,6 +22,13 @@
 #include "osfmk/ipc/ipc_internal.h"
 
 #define IS_INITIAL 64
+
+/* A name lost a right (under the lock; read without it by ipc_space_generation). */
+static inline void
+ipc_space_bump(struct ipc_space *s)
+{
+	__atomic_store_n(&s->is_gen, s->is_gen + 1, __ATOMIC_RELEASE);
+}
 
 static inline uint32_t
 ipc_hash_port(const struct ipc_space *s, const struct ipc_port *port)
@@ -131,6 +142,7 @@ ipc_entry_free(struct ipc_space *s, uint32_t i)
 
 	if (e->ie_port != NULL && (e->ie_bits & MACH_PORT_TYPE_PORT_RIGHTS))
 		ipc_hash_remove(s, i);
+	ipc_space_bump(s);
 	e->ie_port = NULL;
 	e->ie_bits = 0;
 	e->ie_urefs = 0;
@@ -162,6 +174,7 @@ ipc_entry_lookup(struct ipc_space *s, mach_port_name_t name, struct ipc_port **r
 		ipc_hash_remove(s, i);
 		(void)ipc_port_srights_drop(e->ie_port, &ms); /* inactive: never a no-senders call */
 		*release = e->ie_port;
+		ipc_space_bump(s);
 		e->ie_port = NULL;
 		e->ie_bits = MACH_PORT_TYPE_DEAD_NAME;
 	}
@@ -329,6 +342,7 @@ ipc_space_copyin_send(struct ipc_space *s, mach_port_name_t name, bool move, str
 		*port = e->ie_port;
 		if (--e->ie_urefs == 0) {
 			if (e->ie_bits & MACH_PORT_TYPE_RECEIVE) {
+				ipc_space_bump(s);
 				e->ie_bits &= ~MACH_PORT_TYPE_SEND;
 				ipc_port_reference(
 				        *port); /* the entry keeps its reference for the receive right */
@@ -405,6 +419,7 @@ ipc_entry_mod_refs(struct ipc_space *s, struct ipc_entry *e, uint32_t index, mac
 			/* The name keeps the receive right (and the entry its reference). */
 			if (ipc_port_srights_drop(e->ie_port, &nsms[*nns]))
 				ns[(*nns)++] = e->ie_port;
+			ipc_space_bump(s);
 			e->ie_bits &= ~MACH_PORT_TYPE_SEND;
 			return KERN_SUCCESS;
 		}
@@ -628,4 +643,10 @@ ipc_space_count(struct ipc_space *s)
 	n = s->is_count;
 	lck_mtx_unlock(ipc.lock);
 	return n;
+}
+
+uint32_t
+ipc_space_generation(struct ipc_space *s)
+{
+	return __atomic_load_n(&s->is_gen, __ATOMIC_ACQUIRE);
 }

@@ -39,4 +39,8 @@ size_t debug_format_frame(uintptr_t pc, char *buf, size_t size);
 /* Non-zero once a panic has started. */
 int panic_active(void);
 
+/* keepsyms=1 boot-arg (debug_args.c), parsed by debug_args_init at boot. */
+extern int keepsyms;
+void debug_args_init(void);
+
 #endif /* _KERN_DEBUG_INTERNAL_H_ */

@@ -31,6 +31,8 @@
 #include <kern/sched_prim.h>
 #include "host/khost.h"
 #include "osfmk/kern/locks_internal.h"
+#include "osfmk/kern/lock_order.h"
+#include "osfmk/kern/watchdog.h"
 #include "osfmk/kern/thread_internal.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -115,6 +117,7 @@ lck_mtx_destroy(lck_mtx_t *lck, lck_grp_t *grp)
 	if (grp != lck->lck_mtx_grp)
 		panic("lck_mtx_destroy: mutex %p belongs to group %s, not %s", lck,
 		      lck->lck_mtx_grp->lck_grp_name, grp->lck_grp_name);
+	LCK_ORDER_FORGET(lck);
 	lck->lck_mtx_type = LCK_TYPE_NONE;
 	__atomic_store_n(&lck->lck_mtx_state, LCK_MTX_TAG_DESTROYED, __ATOMIC_RELAXED);
 	lck->lck_mtx_grp = NULL;
@@ -207,7 +210,10 @@ lck_mtx_lock_contended(lck_mtx_t *lck, uint64_t self, uint64_t state, uint64_t m
 		}
 		if (grp->lck_grp_attr & LCK_GRP_ATTR_STAT)
 			__atomic_fetch_add(&grp->lck_grp_mtx_wait, 1, __ATOMIC_RELAXED);
+		WATCHDOG_BLOCK((struct thread *)(uintptr_t)self, WD_MUTEX, lck,
+		               (const void *)(uintptr_t)(state & LCK_MTX_OWNER_MASK));
 		khost_futex_wait(lck_mtx_futex_word(lck), (uint32_t)(state | LCK_MTX_WAITERS), 0);
+		WATCHDOG_UNBLOCK((struct thread *)(uintptr_t)self);
 		waiters = LCK_MTX_WAITERS;
 	}
 }
@@ -218,6 +224,7 @@ lck_mtx_lock_mode(lck_mtx_t *lck, uint64_t mode)
 	uint64_t self = lck_mtx_self();
 	uint64_t state = 0;
 
+	LCK_ORDER_WILL_LOCK(lck, LCK_TYPE_MUTEX);
 	if (__probable(__atomic_compare_exchange_n(&lck->lck_mtx_state, &state, self | mode, false,
 	                                           __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
 		return;
@@ -248,8 +255,10 @@ lck_mtx_try_lock_mode(lck_mtx_t *lck, uint64_t mode)
 	uint64_t state = 0;
 
 	if (__probable(__atomic_compare_exchange_n(&lck->lck_mtx_state, &state, lck_mtx_self() | mode, false,
-	                                           __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
+	                                           __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))) {
+		LCK_ORDER_DID_TRYLOCK(lck, LCK_TYPE_MUTEX);
 		return TRUE;
+	}
 	lck_mtx_check_valid(lck, state);
 	return FALSE;
 }
@@ -294,6 +303,7 @@ lck_mtx_unlock(lck_mtx_t *lck)
 	uint64_t self = lck_mtx_self();
 	uint64_t state = self;
 
+	LCK_ORDER_UNLOCK(lck);
 	if (__probable(__atomic_compare_exchange_n(&lck->lck_mtx_state, &state, 0, false, __ATOMIC_RELEASE,
 	                                           __ATOMIC_RELAXED)))
 		return;

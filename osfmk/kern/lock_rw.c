@@ -32,6 +32,8 @@
 #include <kern/sched_prim.h>
 #include "host/khost.h"
 #include "osfmk/kern/locks_internal.h"
+#include "osfmk/kern/lock_order.h"
+#include "osfmk/kern/watchdog.h"
 #include "osfmk/kern/thread_internal.h"
 
 #define LCK_RW_SHARED_MASK 0x0000ffffu
@@ -127,6 +129,7 @@ lck_rw_destroy(lck_rw_t *lck, lck_grp_t *grp)
 	if (grp != lck->lck_rw_grp)
 		panic("lck_rw_destroy: rw lock %p belongs to group %s, not %s", lck,
 		      lck->lck_rw_grp->lck_grp_name, grp->lck_grp_name);
+	LCK_ORDER_FORGET(lck);
 	lck->lck_rw_type = LCK_TYPE_NONE;
 	lck->lck_rw_grp = NULL;
 	lck_grp_deallocate(grp, &grp->lck_grp_rwcnt);
@@ -180,7 +183,9 @@ lck_rw_wait_until_clear(lck_rw_t *lck, uint32_t busy, uint32_t wait_bit)
 		 * take it and must be ordered after the previous holder's release (found by TSan). */
 		if (!(state & wait_bit) && !lck_rw_cas(lck, &state, state | wait_bit, __ATOMIC_ACQUIRE))
 			continue;
+		WATCHDOG_BLOCK(self, WD_RW, lck, lck_rw_owner(lck));
 		khost_futex_wait(&lck->lck_rw_state, state | wait_bit, 0);
+		WATCHDOG_UNBLOCK(self);
 		state = __atomic_load_n(&lck->lck_rw_state, __ATOMIC_ACQUIRE);
 	}
 }
@@ -211,6 +216,7 @@ lck_rw_lock_shared(lck_rw_t *lck)
 {
 	uint32_t state = lck_rw_load(lck);
 
+	LCK_ORDER_WILL_LOCK(lck, LCK_TYPE_RW);
 	if (__probable(!(state & LCK_RW_EXCL_BITS) && (state & LCK_RW_SHARED_MASK) != LCK_RW_SHARED_MASK &&
 	               lck->lck_rw_type == LCK_TYPE_RW &&
 	               lck_rw_cas(lck, &state, state + LCK_RW_SHARED_READER, __ATOMIC_ACQUIRE)))
@@ -229,8 +235,10 @@ lck_rw_try_lock_shared(lck_rw_t *lck)
 			return FALSE;
 		if ((state & LCK_RW_SHARED_MASK) == LCK_RW_SHARED_MASK)
 			panic("lck_rw_try_lock_shared(): too many readers on rw lock %p", lck);
-		if (lck_rw_cas(lck, &state, state + LCK_RW_SHARED_READER, __ATOMIC_ACQUIRE))
+		if (lck_rw_cas(lck, &state, state + LCK_RW_SHARED_READER, __ATOMIC_ACQUIRE)) {
+			LCK_ORDER_DID_TRYLOCK(lck, LCK_TYPE_RW);
 			return TRUE;
+		}
 	}
 }
 
@@ -267,6 +275,7 @@ lck_rw_lock_exclusive(lck_rw_t *lck)
 	struct thread *self = lck_rw_self();
 	uint32_t state = 0;
 
+	LCK_ORDER_WILL_LOCK(lck, LCK_TYPE_RW);
 	if (__probable(lck->lck_rw_type == LCK_TYPE_RW &&
 	               lck_rw_cas(lck, &state, LCK_RW_WANT_EXCL, __ATOMIC_ACQUIRE))) {
 		lck_rw_set_owner(lck, self);
@@ -288,6 +297,7 @@ lck_rw_try_lock_exclusive(lck_rw_t *lck)
 			break;
 	}
 	lck_rw_set_owner(lck, lck_rw_self());
+	LCK_ORDER_DID_TRYLOCK(lck, LCK_TYPE_RW);
 	return TRUE;
 }
 
@@ -300,6 +310,7 @@ lck_rw_done(lck_rw_t *lck)
 	lck_rw_type_t type;
 
 	lck_rw_check_valid(lck);
+	LCK_ORDER_UNLOCK(lck);
 	if (!(state & LCK_RW_SHARED_MASK) && (state & LCK_RW_EXCL_BITS)) {
 		struct thread *owner = lck_rw_owner(lck);
 		if (owner != lck_rw_self())
@@ -413,6 +424,7 @@ lck_rw_lock_shared_to_exclusive(lck_rw_t *lck)
 
 	if (!upgrade) {
 		/* Another reader is upgrading: our shared hold is gone, as the KPI says. */
+		LCK_ORDER_UNLOCK(lck);
 		if ((state & LCK_RW_WAITING) && !(next & LCK_RW_WAITING))
 			lck_rw_wake_all(lck);
 		return FALSE;

@@ -17,6 +17,7 @@
 #include <kern/sched_prim.h>
 #include "host/khost.h"
 #include "osfmk/kern/locks_internal.h"
+#include "osfmk/kern/lock_order.h"
 #include "osfmk/kern/thread_internal.h"
 
 #define LCK_SPIN_TIMEOUT_NS (20ull * 1000 * 1000 * 1000)
@@ -61,6 +62,7 @@ lck_spin_destroy(lck_spin_t *lck, lck_grp_t *grp)
 	if (grp != lck->lck_spin_grp)
 		panic("lck_spin_destroy: spinlock %p belongs to group %s, not %s", lck,
 		      lck->lck_spin_grp->lck_grp_name, grp->lck_grp_name);
+	LCK_ORDER_FORGET(lck);
 	lck->lck_spin_type = LCK_TYPE_NONE;
 	__atomic_store_n(&lck->lck_spin_owner, LCK_SPIN_TAG_DESTROYED, __ATOMIC_RELAXED);
 	lck->lck_spin_grp = NULL;
@@ -114,6 +116,7 @@ lck_spin_lock(lck_spin_t *lck)
 	uintptr_t self = (uintptr_t)current_thread_fast();
 	uintptr_t owner = 0;
 
+	LCK_ORDER_WILL_LOCK(lck, LCK_TYPE_SPIN);
 	if (__probable(__atomic_compare_exchange_n(&lck->lck_spin_owner, &owner, self, false,
 	                                           __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
 		return;
@@ -126,8 +129,10 @@ lck_spin_try_lock(lck_spin_t *lck)
 	uintptr_t owner = 0;
 
 	if (__atomic_compare_exchange_n(&lck->lck_spin_owner, &owner, (uintptr_t)current_thread_fast(), false,
-	                                __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	                                __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		LCK_ORDER_DID_TRYLOCK(lck, LCK_TYPE_SPIN);
 		return TRUE;
+	}
 	lck_spin_check_valid(lck);
 	return FALSE;
 }
@@ -143,6 +148,7 @@ lck_spin_unlock(lck_spin_t *lck)
 		panic("Spinlock %p is not held by the current thread %p (owner %p)", lck, (void *)self,
 		      (void *)owner);
 	}
+	LCK_ORDER_UNLOCK(lck);
 	/* Only the owner writes a held lock's word: a plain release store frees it. */
 	__atomic_store_n(&lck->lck_spin_owner, 0, __ATOMIC_RELEASE);
 }

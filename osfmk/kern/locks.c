@@ -18,6 +18,7 @@
 #include <pexpert/pexpert.h>
 #include "host/khost.h"
 #include "osfmk/kern/locks_internal.h"
+#include "osfmk/kern/lock_order.h"
 #include "osfmk/kern/startup.h"
 
 /* The group behind LCK_GRP_NULL; never freed. */
@@ -168,6 +169,7 @@ lck_mod_init(void)
 	if (PE_parse_boot_argn("mtxspin", &us, sizeof(us)) && us > 1000 * 1000 / 16)
 		us = 1000 * 1000 / 16; /* at most 1/16 s, as XNU caps it */
 	lck_mtx_spin_ns = khost_ncpus() > 1 ? (uint64_t)us * 1000 : 0;
+	lck_order_init();
 }
 
 /* ---- self-check ---------------------------------------------------------- */

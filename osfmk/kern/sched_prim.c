@@ -31,6 +31,7 @@
 #include "osfmk/kern/startup.h"
 #include "osfmk/kern/thread_internal.h"
 #include "osfmk/kern/waitq.h"
+#include "osfmk/kern/watchdog.h"
 
 #define SCHED_WAIT_SPIN_NS_DEFAULT 5000
 
@@ -151,6 +152,7 @@ sched_park(struct thread *self)
 	uint64_t deadline = self->th_wait_deadline;
 	uint32_t park = TH_PARK_WAITING;
 
+	WATCHDOG_BLOCK(self, WD_EVENT, (const void *)(uintptr_t)self->th_wait_event, NULL);
 	if (sched_spin_for_wakeup(self, deadline))
 		goto done;
 	if (!__atomic_compare_exchange_n(&self->th_park, &park, TH_PARK_SLEEPING, false, __ATOMIC_SEQ_CST,
@@ -172,6 +174,7 @@ sched_park(struct thread *self)
 		}
 	}
 done:
+	WATCHDOG_UNBLOCK(self);
 	return self->th_wait_result;
 }
 

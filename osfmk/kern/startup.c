@@ -17,6 +17,8 @@
 #include "bsd/kern/kern_sysctl.h"
 #include "bsd/miscfs/devfs/devfs_internal.h"
 #include "iokit/Kernel/IOKitCore.h"
+#include "osfmk/kern/debug_internal.h"
+#include "osfmk/kern/watchdog.h"
 
 int kernel_ready;
 static int kernel_booted;
@@ -68,6 +70,7 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 	kernel_booted = 1;
 
 	PE_init_bootargs(params->boot_args);
+	debug_args_init();
 	if (params->flags & KERNEL_BOOT_QUIET)
 		log_set_quiet(1);
 	err = log_init(params->root);
@@ -85,6 +88,7 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 	clock_init();
 	random_init();
 	thread_call_initialize();
+	watchdog_init();
 	/* Mach ports and the MIG subsystems (the Mach trap path of the request channel). */
 	if (ipc_init() != 0 || mig_init() != 0 || iokit_mach_port_init() != 0)
 		panic("kexthost: cannot start Mach IPC");
@@ -132,6 +136,7 @@ kernel_shutdown(void)
 	kern_request_shutdown(); /* no new requests, then stop and unload the kexts */
 	IOKit_shutdown();        /* drivers terminate before their kexts unload */
 	OSKext_shutdown();
+	watchdog_shutdown();
 	thread_call_shutdown();
 	printf("kexthost: shutdown complete\n");
 	log_shutdown();

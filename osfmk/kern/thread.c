@@ -29,6 +29,8 @@
 #include "osfmk/kern/startup.h"
 #include "osfmk/kern/thread_internal.h"
 #include "osfmk/kern/zalloc_internal.h"
+#include "osfmk/kern/lock_order.h"
+#include "osfmk/kern/watchdog.h"
 
 #define THREAD_STACK_PAGES_DEFAULT 4
 #define THREAD_STACK_PAGES_SANITIZER 16
@@ -99,6 +101,7 @@ thread_adopt_current(void)
 	thread_record_init(th, TH_F_ADOPTED);
 	khost_thread_stack(&th->th_stack_lo, &th->th_stack_hi);
 	thread_tls_self = th;
+	watchdog_thread_add(th);
 	return th;
 }
 
@@ -113,6 +116,8 @@ thread_free(struct thread *th)
 {
 	if (__atomic_load_n(&th->th_waitq, __ATOMIC_RELAXED) != NULL)
 		panic("thread_deallocate: thread %p freed while waiting", th);
+	lck_order_thread_free(th);
+	watchdog_thread_remove(th);
 	if (th->th_flags & TH_F_ADOPTED)
 		khost_vm_free(th, thread_record_size());
 	else
@@ -248,8 +253,10 @@ kernel_thread_start(thread_continue_t continuation, void *parameter, thread_t *n
 	th->th_cont_result = THREAD_AWAKENED;
 	th->th_stack_size = thread_kernel_stack_size();
 
+	watchdog_thread_add(th);
 	err = khost_thread_create(thread_kernel_main, th, th->th_stack_size, &th->th_host);
 	if (err != 0) {
+		watchdog_thread_remove(th);
 		printf("kernel_thread_start: cannot create a host thread (errno %d)\n", err);
 		kfree(th, sizeof(*th));
 		return KERN_RESOURCE_SHORTAGE;

@@ -38,6 +38,7 @@
 #include "osfmk/kern/startup.h"
 #include "osfmk/kern/thread_call_internal.h"
 #include "host/khost.h"
+#include "osfmk/kern/watchdog.h"
 
 #define TC_INTERNAL_COUNT 768    /* function callouts (timeout()) in flight at once */
 #define TC_GROUP_MAX_THREADS 500 /* more workers than this in one group is a runaway: panic */
@@ -553,6 +554,7 @@ tc_worker_main(void *param, wait_result_t wresult)
 	struct tc_worker w = {.group = param};
 	struct tc_group *g = w.group;
 
+	watchdog_idle_wait(1);
 	(void)wresult;
 	tc_self = &w;
 	tc_lock_take();
@@ -672,6 +674,7 @@ tc_daemon_main(void *param, wait_result_t wresult)
 {
 	(void)param;
 	(void)wresult;
+	watchdog_idle_wait(1);
 	tc_in_daemon = true;
 	tc_lock_take();
 	while (!tc_shutting_down) {

@@ -64,6 +64,18 @@ struct thread {
 	struct spin_state th_wait_spin; /* thread_block before sleeping */
 	struct spin_state th_lock_spin; /* contended lck_mtx / lck_rw */
 
+	/* ---- debugging ---- */
+	void *th_lock_order; /* locks held, for lock-order checking (lock_order.c), or NULL */
+	/* The watchdog (watchdog.c): set by the thread itself when it blocks, read by the watchdog. */
+	struct thread *th_all_next, *th_all_prev; /* every thread record */
+	uint32_t th_wd_kind;                      /* WD_*: what it blocks on now */
+	uint32_t th_wd_idle;                      /* event waits are idle waits */
+	const void *th_wd_obj;                    /* the event or lock */
+	const void *th_wd_owner;                  /* the lock's owner when it blocked */
+	uint64_t th_wd_since;                     /* uptime ns when it blocked */
+	uint64_t th_wd_reported;                  /* th_wd_since of the wait last reported */
+	uintptr_t th_wd_bt[8];                    /* backtrace when it blocked */
+
 	/* ---- identity and lifetime ---- */
 	uint32_t th_refcnt;
 	uint32_t th_flags;

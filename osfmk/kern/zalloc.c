@@ -329,6 +329,9 @@ zalloc_slow(struct zone *z, zalloc_flags_t flags)
 				s->zs_head = *(void **)e;
 				__atomic_store_n(&s->zs_count, s->zs_count - 1, __ATOMIC_RELAXED);
 				zcache_count_add(&s->zs_allocs);
+				if (__builtin_expect(zone_poison_on, 0)) {
+					zone_poison_alloc(z, e);
+				}
 				return e;
 			}
 			goto fail;
@@ -339,6 +342,9 @@ zalloc_slow(struct zone *z, zalloc_flags_t flags)
 	early_spin_unlock(&z->z_lock);
 	if (e != NULL) {
 		__atomic_fetch_add(&z->z_allocs, 1, __ATOMIC_RELAXED);
+		if (__builtin_expect(zone_poison_on, 0)) {
+			zone_poison_alloc(z, e);
+		}
 		return e;
 	}
 fail:
@@ -633,6 +639,7 @@ zprint(void)
 void
 zone_bootstrap(void)
 {
+	zone_poison_init();
 	if (zone_bootstrapped) {
 		return; /* a second boot in the same process keeps the zones */
 	}

@@ -19,6 +19,7 @@
 #ifndef _KERN_ZALLOC_INTERNAL_H_
 #define _KERN_ZALLOC_INTERNAL_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <kern/zalloc.h>
 #include "osfmk/kern/early_spin.h"
@@ -109,6 +110,20 @@ zone_owns(struct zone *z, void *elem)
 	return q * z->z_elem_size == off && q < z->z_run_elems;
 }
 
+/*
+ * Zone poisoning (zalloc_debug.c, the -zp boot-arg): when zone_poison_on,
+ * every allocation checks the element's poison and every free poisons it;
+ * zone_poison_free returns true when it found a double free and swallowed it.
+ */
+extern int zone_poison_on;
+void zone_poison_alloc(struct zone *z, void *elem);
+bool zone_poison_free(struct zone *z, void *elem);
+void zone_poison_init(void);
+/* Turn poisoning on or off at run time (benchmarks, tests). */
+int zone_poison_set(int on);
+/* Use-after-free writes and double frees reported since boot (for tests). */
+void zone_poison_counts(uint64_t *uaf, uint64_t *double_free);
+
 /* Slow paths (zalloc.c). */
 void *zalloc_slow(struct zone *z, zalloc_flags_t flags);
 void zfree_slow(struct zone *z, void *elem);
@@ -133,6 +148,9 @@ zalloc_fast(struct zone *z)
 			s->zs_head = *(void **)e;
 			__atomic_store_n(&s->zs_count, s->zs_count - 1, __ATOMIC_RELAXED);
 			zcache_count_add(&s->zs_allocs);
+			if (__builtin_expect(zone_poison_on, 0)) {
+				zone_poison_alloc(z, e);
+			}
 			return e;
 		}
 	}
@@ -144,6 +162,9 @@ zfree_fast(struct zone *z, void *elem)
 {
 	struct zcache *c = zcache_tls;
 
+	if (__builtin_expect(zone_poison_on, 0) && zone_poison_free(z, elem)) {
+		return; /* a double free, reported and dropped */
+	}
 	if (__builtin_expect(c != NULL && z->z_cached && !z->z_clear_on_free, 1)) {
 		struct zcache_slot *s = &c->zc_slots[z->z_id];
 		if (__builtin_expect(s->zs_count < z->z_cache_limit, 1)) {

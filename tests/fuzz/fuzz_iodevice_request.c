@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	devs = IOVirtualBus_copyDevices();
 	for (unsigned int i = 0; devs != NULL && i < OSArray_getCount(devs); i++)
 		(void)IOVirtualBus_removeDevice(
-		        IORegistryEntry_getRegistryEntryID(OSArray_getObject(devs, i)));
+		        IORegistryEntry_getRegistryEntryID(OSArray_getObject(devs, i)), false);
 	OSSafeReleaseNULL(devs);
 	return 0;
 }

@@ -93,7 +93,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err == 0) {
 		if (img == NULL)
 			panic("fuzz_kxld_elf: success without an image");
+		const void *dbg = NULL;
+		void *at = NULL;
+		size_t dbg_size = 0, at_size = 0;
+
 		(void)kxld_image_kmod_info(img);
+		/* The debug object (applying the DWARF relocations) and the same laid out elsewhere. */
+		if (kxld_image_debug_object(img, &dbg, &dbg_size) == 0 && dbg_size != size)
+			panic("fuzz_kxld_elf: debug object of %zu bytes for a %zu-byte object", dbg_size,
+			      size);
+		if (kxld_link_debug_object(&p, 0x40000000, &at, &at_size, NULL) == 0)
+			kxld_debug_object_free(at, at_size);
 		kxld_unlink(img);
 	} else if (img != NULL || (diag != NULL && OSArray_getCount(diag) == 0 && err != ENOMEM)) {
 		panic("fuzz_kxld_elf: error %d with an image or without a message", err);

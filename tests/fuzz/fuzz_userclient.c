@@ -6,7 +6,9 @@
  * an error or a reply whose counts fit the rooms asked for, never a crash,
  * hang or leak. The first byte picks the routine: mostly io_connect_method,
  * sometimes io_connect_get_service, io_connect_set_properties (the rest as
- * XML) or io_service_close (the connection is then opened again).
+ * XML) or io_service_close (the connection is then opened again); and some
+ * inputs go as the compact scalar call (KHRQ_T_IOCONNECT_CALL,
+ * IOUserClientCall.c), most of them naming the open connection.
  *
  * The caller's pid does not exist: a structure passed by address (a memory
  * descriptor over the caller's memory) fails with kIOReturnVMError instead
@@ -24,6 +26,7 @@
 #include "iokit/Kernel/IOMachPort.h"
 #include "iokit/Kernel/IOUserClientPrivate.h"
 #include "tests/iokit/uctest.h"
+#include "sdk/User/kexthost/iokit_call.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static proc_t fuzz_proc;
 static IOService *fuzz_service;
-static struct ipc_port *fuzz_connect; /* a send right to the open connection */
+static struct ipc_port *fuzz_connect;      /* a send right to the open connection */
+static mach_port_name_t fuzz_connect_name; /* another, in the process's space */
 
 static void
 fuzz_open(void)
@@ -41,9 +45,39 @@ fuzz_open(void)
 
 	if (IOService_newUserClient(fuzz_service, t, t, kUCTypeNormal, NULL, &uc) != kIOReturnSuccess ||
 	    iouc_register_owner(uc, t) != kIOReturnSuccess ||
-	    (fuzz_connect = iokit_make_object_port(OSObj(uc), IKOT_IOKIT_CONNECT)) == NULL)
+	    (fuzz_connect = iokit_make_object_port(OSObj(uc), IKOT_IOKIT_CONNECT)) == NULL ||
+	    ipc_space_copyout_send(fuzz_proc->p_task.t_space, ipc_port_make_send(fuzz_connect),
+	                           &fuzz_connect_name) != KERN_SUCCESS)
 		khost_exit(KHOST_EXIT_BOOT);
 	OSObject_release(uc);
+}
+
+/* The compact call: an error or a reply whose count fits the room, never a crash. */
+static void
+fuzz_compact_call(uint8_t which, uint8_t *args, size_t size)
+{
+	struct khio_call_request rq;
+	struct khio_call_reply rp;
+	size_t rlen = 0;
+	int err;
+
+	if (size >= KHIO_CALL_REQUEST_SIZE(0)) {
+		memcpy(&rq, args, KHIO_CALL_REQUEST_SIZE(0));
+		if (which & 1)
+			rq.connect = fuzz_connect_name;
+		if (rq.selector == kUCSleep)
+			rq.selector = kUCStats;
+		memcpy(args, &rq, KHIO_CALL_REQUEST_SIZE(0));
+	}
+	err = iouc_call_execute(fuzz_proc, args, size, &rp, sizeof(rp), &rlen);
+	if (err == 0 &&
+	    (rp.scalar_out_count > KHIO_CALL_SCALAR_MAX ||
+	     rp.scalar_out_count > ((const struct khio_call_request *)(void *)args)->scalar_out_room ||
+	     rlen != KHIO_CALL_REPLY_SIZE(rp.scalar_out_count)))
+		panic("fuzz_userclient: compact reply of %zu bytes with %u scalars", rlen,
+		      rp.scalar_out_count);
+	if (err != 0 && err != KREQ_MALFORMED && err != KHIO_CALL_NOT_CONNECT)
+		panic("fuzz_userclient: compact call error %d", err);
 }
 
 static void
@@ -109,6 +143,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rep == NULL || args == NULL)
 		panic("fuzz_userclient: no memory");
 	memcpy(args, data, size);
+	if (which >= 230 && which < 250) {
+		fuzz_compact_call(which, args, size);
+		kfree(rep, sizeof(*rep));
+		kfree(args, size ? size : 1);
+		return 0;
+	}
 	memset(&req, 0, sizeof(req));
 	rep->ndesc = 0;
 	rep->data_len = 0;
@@ -154,7 +194,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kfree(rep, sizeof(*rep));
 	kfree(args, size ? size : 1);
 	if (req.id == 2816) {
-		/* closed: drop the handle (clientDied runs) and open a new connection */
+		/* closed: drop the handles (clientDied runs) and open a new connection */
+		(void)ipc_space_deallocate(fuzz_proc->p_task.t_space, fuzz_connect_name);
 		ipc_port_release_send(fuzz_connect);
 		fuzz_open();
 	}

@@ -95,7 +95,7 @@ static bool
 TestDriver_didTerminate(IOService *self, IOService *provider, IOOptionBits o, bool *defer)
 {
 	tlog_add("did", self);
-	return true;
+	return OSSuperCall(TestDriver, didTerminate, self, provider, o, defer); /* schedules the stop */
 }
 
 static const OSMethod TestDriver_methods[] = {

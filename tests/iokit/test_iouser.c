@@ -381,16 +381,17 @@ START_TEST(device_mutations)
 			OSArray *d = IOVirtualBus_copyDevices();
 			for (unsigned int i = 0; d != NULL && i < OSArray_getCount(d); i++)
 				IOVirtualBus_removeDevice(
-				        IORegistryEntry_getRegistryEntryID(OSArray_getObject(d, i)));
+				        IORegistryEntry_getRegistryEntryID(OSArray_getObject(d, i)), false);
 			OSSafeReleaseNULL(d);
 		}
 	}
 	{
 		OSArray *d = IOVirtualBus_copyDevices();
 		for (unsigned int i = 0; d != NULL && i < OSArray_getCount(d); i++)
-			ck_assert_int_eq(IOVirtualBus_removeDevice(
-			                         IORegistryEntry_getRegistryEntryID(OSArray_getObject(d, i))),
-			                 kIOReturnSuccess);
+			ck_assert_int_eq(
+			        IOVirtualBus_removeDevice(
+			                IORegistryEntry_getRegistryEntryID(OSArray_getObject(d, i)), false),
+			        kIOReturnSuccess);
 		OSSafeReleaseNULL(d);
 	}
 	ck_assert_uint_eq(device_count(), 0);

@@ -195,10 +195,19 @@ checks(void)
 	EXPECT_KR("get service", IOConnectGetService(c, &back), KERN_SUCCESS);
 	EXPECT("same service", IOObjectIsEqualTo(back, s));
 	IOObjectRelease(back);
-	EXPECT("call on a bad handle",
-	       IOConnectCallScalarMethod(bad, kUCAdd, in, 2, out, &nout) != KERN_SUCCESS);
-	EXPECT("call on a service handle",
-	       IOConnectCallScalarMethod(s, kUCStats, NULL, 0, NULL, NULL) != KERN_SUCCESS);
+	/* not connections: the answers of io_connect_method (the compact call falls back to it) */
+	EXPECT_KR("call on a bad handle", IOConnectCallScalarMethod(bad, kUCAdd, in, 2, out, &nout),
+	          MACH_SEND_INVALID_DEST);
+	EXPECT_KR("call on a service handle", IOConnectCallScalarMethod(s, kUCStats, NULL, 0, NULL, NULL),
+	          MIG_BAD_ARGUMENTS);
+	EXPECT_KR("call on the task port",
+	          IOConnectCallScalarMethod(kh_mach_task_self(), kUCStats, NULL, 0, NULL, NULL),
+	          MIG_BAD_ARGUMENTS);
+	/* a failed call leaves the output count alone */
+	nout = 1;
+	EXPECT_KR("add 1 in, count", IOConnectCallScalarMethod(c, kUCAdd, in, 1, out, &nout),
+	          kIOReturnBadArgument);
+	EXPECT("count untouched", nout == 1);
 	/* opens refused by the client */
 	{
 		io_connect_t r = IO_OBJECT_NULL;
@@ -208,10 +217,29 @@ checks(void)
 		EXPECT_KR("open a non-service", IOServiceOpen(c, kh_mach_task_self(), 0, &r),
 		          MIG_BAD_ARGUMENTS);
 	}
+	/* two connections in turn (the kernel caches the last one a call used), then one closed */
+	{
+		io_connect_t c2 = open_uc(s, kUCTypeNormal);
+		uint64_t a[2] = {1, 2};
+		for (int i = 0; i < 4; i++) {
+			nout = 1;
+			EXPECT_KR("alternate",
+			          IOConnectCallScalarMethod(i & 1 ? c2 : c, kUCAdd, a, 2, out, &nout),
+			          KERN_SUCCESS);
+			EXPECT("alternate result", out[0] == 3);
+		}
+		EXPECT_KR("close the second", IOServiceClose(c2), KERN_SUCCESS);
+		nout = 1;
+		EXPECT_KR("the second after close", IOConnectCallScalarMethod(c2, kUCAdd, a, 2, out, &nout),
+		          MACH_SEND_INVALID_DEST);
+		nout = 1;
+		EXPECT_KR("the first still open", IOConnectCallScalarMethod(c, kUCAdd, a, 2, out, &nout),
+		          KERN_SUCCESS);
+	}
 	/* close: the handle is gone */
 	EXPECT_KR("close", IOServiceClose(c), KERN_SUCCESS);
-	EXPECT("call after close",
-	       IOConnectCallScalarMethod(c, kUCStats, NULL, 0, NULL, NULL) != KERN_SUCCESS);
+	EXPECT_KR("call after close", IOConnectCallScalarMethod(c, kUCStats, NULL, 0, NULL, NULL),
+	          MACH_SEND_INVALID_DEST);
 	IOObjectRelease(s);
 	free(big);
 	free(obig);

@@ -179,6 +179,38 @@ START_TEST(test_dead_port_leaves_a_dead_name)
 }
 END_TEST
 
+/* The generation moves whenever a name loses a right, never when one gains a right. */
+START_TEST(test_generation_moves_when_a_right_goes)
+{
+	struct ipc_space *s;
+	struct ipc_port *p, *q, *r;
+	mach_port_name_t a, b;
+	uint32_t g;
+
+	setup_ns();
+	ck_assert_int_eq(ipc_space_create(&s), 0);
+	ck_assert_int_eq(ipc_port_alloc_kernel(IKOT_TEST, NULL, &p), 0);
+	ck_assert_int_eq(ipc_port_alloc_kernel(IKOT_TEST, NULL, &q), 0);
+	g = ipc_space_generation(s);
+	ck_assert_int_eq(ipc_space_copyout_send(s, ipc_port_make_send(p), &a), KERN_SUCCESS);
+	ck_assert_int_eq(ipc_space_copyout_send(s, ipc_port_make_send(p), &a), KERN_SUCCESS);
+	ck_assert_int_eq(ipc_space_copyout_send(s, ipc_port_make_send(q), &b), KERN_SUCCESS);
+	ck_assert_int_eq(ipc_space_lookup(s, a, &r), KERN_SUCCESS);
+	ipc_port_release(r);
+	ck_assert_uint_eq(ipc_space_generation(s), g);              /* gains and lookups: unchanged */
+	ck_assert_int_eq(ipc_space_deallocate(s, a), KERN_SUCCESS); /* one of two references */
+	ck_assert_uint_eq(ipc_space_generation(s), g);
+	ck_assert_int_eq(ipc_space_deallocate(s, a), KERN_SUCCESS); /* the name goes */
+	ck_assert_uint_ne(ipc_space_generation(s), g);
+	g = ipc_space_generation(s);
+	ipc_port_dealloc_kernel(q);
+	ck_assert_int_eq(ipc_space_lookup(s, b, &r), KERN_INVALID_RIGHT); /* a dead name now */
+	ck_assert_uint_ne(ipc_space_generation(s), g);
+	ipc_port_dealloc_kernel(p);
+	ipc_space_destroy(s);
+}
+END_TEST
+
 START_TEST(test_copyin_moves_and_copies)
 {
 	struct ipc_space *s;
@@ -280,6 +312,7 @@ ktest_suite(void)
 	tcase_add_test(tc, test_user_reference_limits);
 	tcase_add_test(tc, test_dead_port_leaves_a_dead_name);
 	tcase_add_test(tc, test_copyin_moves_and_copies);
+	tcase_add_test(tc, test_generation_moves_when_a_right_goes);
 	tcase_add_test(tc, test_receive_rights_and_make_send);
 	tcase_add_test(tc, test_space_destroy_drops_every_right);
 	tcase_add_test(tc, test_kernel_subsystems_registered);

@@ -230,6 +230,11 @@ struct IOService_vtbl {
 	bool (*handleIsOpen)(const IOService *self, const IOService *forClient);
 	IOService *(*getProvider)(const IOService *self);
 	IOService *(*getClient)(const IOService *self);
+	/* Power management (IOServicePM.c): an interested driver hears of whatDevice's changes. */
+	IOReturn (*powerStateWillChangeTo)(IOService *self, unsigned long capabilities,
+	                                   unsigned long stateNumber, IOService *whatDevice);
+	IOReturn (*powerStateDidChangeTo)(IOService *self, unsigned long capabilities,
+	                                  unsigned long stateNumber, IOService *whatDevice);
 };
 
 #define IOSvc_(s) ((IOService *)OSObj(s))
@@ -484,5 +489,66 @@ IOPlatformExpert *IOService_getPlatform(void);
 
 /* Default (IOService) implementations, for overrides that call super explicitly by name. */
 IOService *IOService_probeImpl(IOService *self, IOService *provider, SInt32 *score);
+
+/* ---- power management (iokit/Kernel/IOServicePM.c; docs/IOKIT.md "Power management") ---- */
+
+#include <IOKit/pwr_mgt/IOPMpowerState.h>
+
+static inline IOReturn
+IOService_powerStateWillChangeTo(IOService *self, unsigned long capabilities, unsigned long stateNumber,
+                                 IOService *whatDevice)
+{
+	return OSVtbl(IOService, self)->powerStateWillChangeTo(self, capabilities, stateNumber, whatDevice);
+}
+static inline IOReturn
+IOService_powerStateDidChangeTo(IOService *self, unsigned long capabilities, unsigned long stateNumber,
+                                IOService *whatDevice)
+{
+	return OSVtbl(IOService, self)->powerStateDidChangeTo(self, capabilities, stateNumber, whatDevice);
+}
+
+/* Make self's PM record (before the other calls). */
+void IOService_PMinit(IOService *self);
+#define IOService_PMinit(s) IOService_PMinit(IOSvc_(s))
+/* Leave the power plane; waits for a setPowerState or interested-driver call to self in flight. */
+void IOService_PMstop(IOService *self);
+#define IOService_PMstop(s) IOService_PMstop(IOSvc_(s))
+/* self (usually the nub) attaches driver to the power plane under the nearest powered ancestor or the root domain. */
+void IOService_joinPMtree(IOService *self, IOService *driver);
+#define IOService_joinPMtree(s, d) IOService_joinPMtree(IOSvc_(s), IOSvc_(d))
+/* The power states (at least 2, version 1 or 2, lowest first); controllingDriver gets setPowerState. */
+IOReturn IOService_registerPowerDriver(IOService *self, IOService *controllingDriver,
+                                       IOPMPowerState *powerStates, unsigned long numberOfStates);
+#define IOService_registerPowerDriver(s, d, p, n) IOService_registerPowerDriver(IOSvc_(s), IOSvc_(d), p, n)
+/* The driver's desire (DriverPowerState). IOPMNoErr, or IOPMParameterError / IOPMNotYetInitialized. */
+IOReturn IOService_changePowerStateTo(IOService *self, unsigned long ordinal);
+#define IOService_changePowerStateTo(s, o) IOService_changePowerStateTo(IOSvc_(s), o)
+/* The device desire (DevicePowerState), as the idle policy sets it. */
+IOReturn IOService_changePowerStateToPriv(IOService *self, unsigned long ordinal);
+#define IOService_changePowerStateToPriv(s, o) IOService_changePowerStateToPriv(IOSvc_(s), o)
+/* Device desire to the highest state. */
+IOReturn IOService_makeUsable(IOService *self);
+#define IOService_makeUsable(s) IOService_makeUsable(IOSvc_(s))
+/* kIOPMSuperclassPolicy1: activity; raise to stateNumber if lower. True if already there. */
+bool IOService_activityTickle(IOService *self, unsigned long type, unsigned long stateNumber);
+#define IOService_activityTickle(s, t, n) IOService_activityTickle(IOSvc_(s), t, n)
+/* Idle period in seconds (0 stops): each expiry without activity lowers the device desire one state. */
+IOReturn IOService_setIdleTimerPeriod(IOService *self, unsigned long period);
+#define IOService_setIdleTimerPeriod(s, p) IOService_setIdleTimerPeriod(IOSvc_(s), p)
+unsigned long IOService_getPowerState(IOService *self);
+#define IOService_getPowerState(s) IOService_getPowerState(IOSvc_(s))
+/* A driver whose setPowerState answered a delay in microseconds says it is done. */
+IOReturn IOService_acknowledgeSetPowerState(IOService *self);
+#define IOService_acknowledgeSetPowerState(s) IOService_acknowledgeSetPowerState(IOSvc_(s))
+/* theDriver gets powerStateWillChangeTo/DidChangeTo for self's changes; returns self's capability flags. */
+IOPMPowerFlags IOService_registerInterestedDriver(IOService *self, IOService *theDriver);
+#define IOService_registerInterestedDriver(s, d) IOService_registerInterestedDriver(IOSvc_(s), IOSvc_(d))
+IOReturn IOService_deRegisterInterestedDriver(IOService *self, IOService *theDriver);
+#define IOService_deRegisterInterestedDriver(s, d) IOService_deRegisterInterestedDriver(IOSvc_(s), IOSvc_(d))
+/* An interested driver that answered a delay says it is done with self's change. */
+IOReturn IOService_acknowledgePowerChange(IOService *self, IOService *whichDriver);
+#define IOService_acknowledgePowerChange(s, d) IOService_acknowledgePowerChange(IOSvc_(s), IOSvc_(d))
+/* The root power domain (IOPMrootDomain; RootDomain.h). */
+IOService *IOService_getPMRootDomain(void);
 
 #endif /* _IOKIT_IOSERVICE_H */

@@ -95,6 +95,7 @@
 #define KERN_KDSET_TYPEFILTER 22
 #define KERN_KDBUFWAIT 23
 #define KERN_KDCPUMAP 24
+#define KERN_SAFEBOOT 66
 
 /* hw.* fixed numbers. */
 #define HW_MACHINE 1

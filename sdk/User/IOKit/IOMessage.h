@@ -19,4 +19,19 @@
 #define kIOMessageServiceBusyStateChange iokit_common_msg(0x120)
 #define kIOMessageServicePropertyChange iokit_common_msg(0x130)
 
+/* System power (IORegisterForSystemPower delivers these; IOPMLib.h). */
+#define kIOMessageCanDevicePowerOff iokit_common_msg(0x200)
+#define kIOMessageDeviceWillPowerOff iokit_common_msg(0x210)
+#define kIOMessageDeviceWillNotPowerOff iokit_common_msg(0x220)
+#define kIOMessageDeviceHasPoweredOn iokit_common_msg(0x230)
+#define kIOMessageCanSystemPowerOff iokit_common_msg(0x240)
+#define kIOMessageSystemWillPowerOff iokit_common_msg(0x250)
+#define kIOMessageSystemWillNotPowerOff iokit_common_msg(0x260)
+#define kIOMessageCanSystemSleep iokit_common_msg(0x270)
+#define kIOMessageSystemWillSleep iokit_common_msg(0x280)
+#define kIOMessageSystemWillNotSleep iokit_common_msg(0x290)
+#define kIOMessageSystemHasPoweredOn iokit_common_msg(0x300)
+#define kIOMessageSystemWillRestart iokit_common_msg(0x310)
+#define kIOMessageSystemWillPowerOn iokit_common_msg(0x320)
+
 #endif /* _IOKIT_IOMESSAGE_H */

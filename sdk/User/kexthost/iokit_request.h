@@ -57,13 +57,15 @@
  *                (string), Properties (dictionary),      IORegistryEntryID
  *                Interrupts (integer 0..32),
  *                InterruptType (0 edge, 1 level)
- *     remove     IORegistryEntryID (integer)             IOReturn
+ *     remove     IORegistryEntryID (integer),            IOReturn
+ *                Surprise (boolean, false: orderly)
  *     interrupt  IORegistryEntryID, Index (integer, 0)   IOReturn
  *     list       —                                       IOReturn, Devices:
  *                                                        array of {Name,
  *                                                        IORegistryEntryID,
  *                                                        Location,
- *                                                        Interrupts}
+ *                                                        Interrupts,
+ *                                                        Properties}
  *   IOReturn is the I/O Kit's result (kIOReturnSuccess 0,
  *   kIOReturnNotFound for an ID that is no virtual device of the bus,
  *   kIOReturnNoInterrupt for a line the device lacks, ...).
@@ -113,5 +115,6 @@
 #define KHIO_KEY_DEV_INDEX "Index"
 #define KHIO_KEY_RESULT "IOReturn"
 #define KHIO_KEY_DEVICES "Devices"
+#define KHIO_KEY_DEV_SURPRISE "Surprise"
 
 #endif /* _KEXTHOST_IOKIT_REQUEST_H_ */

@@ -43,6 +43,11 @@
  *                          Unsupported (kextlibs).
  *   Get Kext Symbols       (kexthost) CFBundleIdentifier of a loaded kext.
  *                          Response: array of {Name, Address, Size, Flags}.
+ *                          With Debug Object: true, the kext's debug object
+ *                          (data: its ELF object with sections at their load
+ *                          addresses, what gdb's JIT interface is given), or
+ *                          with Link Address: integer too, the one it would
+ *                          have linked at that address (kextutil -s [-a]).
  *
  * Diagnostics: dictionary group ("Validation Failures", ...) -> dictionary
  * diagnostic text -> array of detail strings, or true when it has none.
@@ -88,6 +93,9 @@
 #define kKextRequestArgumentAllowUnsupportedKey "Allow Unsupported"
 /* Get Repository Kexts: add each executable's symbols. */
 #define kKextRequestArgumentIncludeSymbolsKey "Include Symbols"
+/* Get Kext Symbols: answer the debug object (data), optionally laid out at Link Address. */
+#define kKextRequestArgumentDebugObjectKey "Debug Object"
+#define kKextRequestArgumentLinkAddressKey "Link Address"
 
 /* Start Exclude Level values (OSKextExcludeLevel). */
 #ifndef kOSKextExcludeNone

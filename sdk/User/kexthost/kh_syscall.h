@@ -48,6 +48,14 @@ int kh_syscall(uint32_t number, const uint64_t *args, unsigned int nargs, const 
 int kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
                uint32_t *status);
 /*
+ * kh_request for a small request and reply with no allocation: the payload
+ * is copied into the ring and the reply out of it into the caller's buffer
+ * (*reply_len: in, its room; out, the bytes). Without a ring it goes over
+ * the socket. EMSGSIZE when the reply does not fit the room.
+ */
+int kh_request_small(uint32_t type, const void *payload, size_t len, void *reply, size_t *reply_len,
+                     uint32_t *status);
+/*
  * kh_request over the socket (never the ring) for a reply that may carry a
  * host file descriptor (SCM_RIGHTS: shared memory the kernel hands out):
  * *fd gets it, or -1. The caller owns it.

@@ -1,0 +1,215 @@
+/*
+ * kxld_debug.c — a linked kext's debug object, and its registration with
+ * debuggers through GDB's JIT interface.
+ *
+ * The debug object is a copy of the kext's relocatable ELF object in which
+ *   - every section kxld loaded has sh_addr = its load address, so a debugger
+ *     that reads the object (symbols are section-relative in ET_REL) sees
+ *     each symbol at its run-time address;
+ *   - the relocations of the DWARF sections (.rela.debug_*) are applied with
+ *     the final symbol values, so a reader that does not relocate (libdw's
+ *     dwarf_begin_elf) finds run-time addresses in .debug_info, .debug_line,
+ *     .debug_aranges ... The relocation sections stay: a reader that does
+ *     relocate (gdb through BFD, libdwfl) computes the same values (RELA
+ *     relocations overwrite their field, so applying them twice is harmless).
+ * Nothing else changes; the bytes of the loaded sections stay as in the
+ * file (a debugger reads code and data from the process).
+ *
+ * GDB's JIT interface (gdb manual, "JIT Compilation Interface"): the process
+ * exports a descriptor `__jit_debug_descriptor` {version 1, action, relevant
+ * entry, first entry} heading a doubly-linked list of {next, prev, object
+ * address, object size} entries, and an empty function
+ * `__jit_debug_register_code` on which gdb keeps a breakpoint. To add or
+ * remove an object the process edits the list, sets the action and the
+ * relevant entry, and calls the function; a debugger that attaches later
+ * reads the whole list. gdb and lldb look both symbols up by name, so they
+ * are plain globals of the kexthost executable (mk/rename-syms.sh renames
+ * only names a host library also defines). One mutex serializes list edits
+ * and the notification.
+ */
+#include <sys/systm.h>
+#include <libkern/libkern.h>
+#include <kern/locks.h>
+#include <string.h>
+#include "libkern/kxld/kxld_internal.h"
+
+/* ---- the debug object ------------------------------------------------------------ */
+
+/* The relocated field's value for entry r, or false when the entry is left to the reader. */
+static bool
+kxld_debug_reloc_value(const struct kxld_object *o, const Elf64_Rela *r, struct kxld_rval *v)
+{
+	uint64_t symi = ELF64_R_SYM(r->r_info);
+	const struct kxld_sym *s;
+
+	bzero(v, sizeof(*v));
+	v->A = r->r_addend;
+	v->P = (uintptr_t)r->r_offset; /* debug sections are not loaded: address 0 */
+	if (symi == 0)
+		return true;
+	if (symi >= o->nsyms)
+		return false;
+	s = &o->syms[symi];
+	if (s->flags & KXLD_SYMF_RESOLVED) {
+		v->S = s->addr;
+	} else if (s->shndx != SHN_UNDEF && s->shndx < o->nsects) {
+		v->S = (uintptr_t)s->value; /* in an unloaded section (another debug section): address 0 */
+	} else {
+		return false; /* an unresolved weak import: its value is unknown */
+	}
+	v->Z = s->size;
+	return true;
+}
+
+/* Apply one .rela.debug_* section to its target in the copy. Returns the entries left alone. */
+static size_t
+kxld_debug_relocate(struct kxld_object *o, size_t ri, uint8_t *copy)
+{
+	const struct kxld_sect *rs = &o->sects[ri];
+	const struct kxld_sect *t = &o->sects[rs->info];
+	const Elf64_Rela *rela;
+	size_t n, skipped = 0;
+
+	if (kxld_object_relocs(o, ri, &rela, &n) != 0)
+		return 1;
+	for (size_t k = 0; k < n; k++) {
+		uint32_t type = (uint32_t)ELF64_R_TYPE(rela[k].r_info);
+		const struct kxld_rinfo *info = kxld_arch_reloc_lookup(type);
+		struct kxld_rval v;
+
+		/* Absolute data relocations only: DWARF needs nothing else. */
+		if (info == NULL || !info->supported || info->tls || info->needs != 0 ||
+		    rela[k].r_offset > t->size || info->width > t->size - rela[k].r_offset ||
+		    !kxld_debug_reloc_value(o, &rela[k], &v)) {
+			skipped++;
+			continue;
+		}
+		if (kxld_arch_reloc_apply(type, copy + (t->data - o->bytes) + rela[k].r_offset, &v) != 0)
+			skipped++;
+	}
+	return skipped;
+}
+
+static bool
+kxld_is_debug_section(const struct kxld_sect *s)
+{
+	return s->seg == KXLD_SEG_NONE && !(s->flags & (SHF_ALLOC | SHF_COMPRESSED)) && s->data != NULL &&
+	       strncmp(s->name, ".debug_", 7) == 0;
+}
+
+int
+kxld_debug_build(struct kxld_object *o, struct kxld_diag *d, uint8_t **out, size_t *out_size)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)o->bytes;
+	Elf64_Shdr *sh;
+	uint8_t *copy;
+	size_t skipped = 0;
+
+	*out = NULL;
+	*out_size = 0;
+	copy = kalloc(o->size);
+	if (copy == NULL)
+		return ENOMEM;
+	memcpy(copy, o->bytes, o->size);
+	/* kxld_object_open checked the header table: 8-aligned, nsects entries inside the file. */
+	sh = (Elf64_Shdr *)(void *)(copy + eh->e_shoff);
+	for (size_t i = 1; i < o->nsects; i++) {
+		if (o->sects[i].seg != KXLD_SEG_NONE)
+			sh[i].sh_addr = o->sects[i].addr;
+	}
+	for (size_t i = 1; i < o->nsects; i++) {
+		const struct kxld_sect *rs = &o->sects[i];
+
+		if (rs->type == SHT_RELA && rs->info != 0 && rs->info < o->nsects &&
+		    kxld_is_debug_section(&o->sects[rs->info]))
+			skipped += kxld_debug_relocate(o, i, copy);
+	}
+	/* Not an error: a debugger relocates what is left. Logged, not added to the diagnostics. */
+	if (skipped != 0)
+		printf("kxld[%s]: %zu relocation(s) of the debug information were left to the debugger.\n",
+		       d->kext_id, skipped);
+	*out = copy;
+	*out_size = o->size;
+	return 0;
+}
+
+void
+kxld_debug_free(uint8_t *obj, size_t size)
+{
+	if (obj != NULL)
+		kfree(obj, size);
+}
+
+/* ---- GDB's JIT interface ---------------------------------------------------------------- */
+
+enum { JIT_NOACTION = 0, JIT_REGISTER_FN = 1, JIT_UNREGISTER_FN = 2 };
+
+struct jit_descriptor {
+	uint32_t version;
+	uint32_t action_flag;
+	struct kxld_jit_entry *relevant_entry;
+	struct kxld_jit_entry *first_entry;
+};
+
+/* The names and layout gdb and lldb expect (not static: they are found by name). */
+void __jit_debug_register_code(void);
+extern struct jit_descriptor __jit_debug_descriptor;
+struct jit_descriptor __jit_debug_descriptor = {.version = 1};
+
+/* The debugger's breakpoint: must stay a real, separate call. */
+void __attribute__((noinline, used)) __jit_debug_register_code(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+static lck_grp_t *kxld_jit_grp;
+static lck_mtx_t *kxld_jit_lock;
+
+int
+kxld_jit_init(void)
+{
+	kxld_jit_grp = lck_grp_alloc_init("kxld.jit", LCK_GRP_ATTR_NULL);
+	kxld_jit_lock = kxld_jit_grp ? lck_mtx_alloc_init(kxld_jit_grp, LCK_ATTR_NULL) : NULL;
+	return kxld_jit_lock != NULL ? 0 : ENOMEM;
+}
+
+static void
+kxld_jit_notify(struct kxld_jit_entry *e, uint32_t action)
+{
+	lck_mtx_assert(kxld_jit_lock, LCK_MTX_ASSERT_OWNED);
+	__jit_debug_descriptor.relevant_entry = e;
+	__jit_debug_descriptor.action_flag = action;
+	__jit_debug_register_code();
+	__jit_debug_descriptor.action_flag = JIT_NOACTION;
+	__jit_debug_descriptor.relevant_entry = NULL;
+}
+
+void
+kxld_jit_register(struct kxld_jit_entry *e, const void *obj, size_t size)
+{
+	e->symfile_addr = obj;
+	e->symfile_size = size;
+	e->prev_entry = NULL;
+	lck_mtx_lock(kxld_jit_lock);
+	e->next_entry = __jit_debug_descriptor.first_entry;
+	if (e->next_entry != NULL)
+		e->next_entry->prev_entry = e;
+	__jit_debug_descriptor.first_entry = e;
+	kxld_jit_notify(e, JIT_REGISTER_FN);
+	lck_mtx_unlock(kxld_jit_lock);
+}
+
+void
+kxld_jit_unregister(struct kxld_jit_entry *e)
+{
+	lck_mtx_lock(kxld_jit_lock);
+	if (e->prev_entry != NULL)
+		e->prev_entry->next_entry = e->next_entry;
+	else
+		__jit_debug_descriptor.first_entry = e->next_entry;
+	if (e->next_entry != NULL)
+		e->next_entry->prev_entry = e->prev_entry;
+	kxld_jit_notify(e, JIT_UNREGISTER_FN);
+	e->next_entry = e->prev_entry = NULL;
+	lck_mtx_unlock(kxld_jit_lock);
+}

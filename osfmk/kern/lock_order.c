@@ -1,0 +1,452 @@
+/*
+ * lock_order.c — lock-order checking behind the lockorder= boot-arg
+ * (lockorder=1 reports in the kernel log, lockorder=2 also panics).
+ *
+ * Every thread keeps the stack of locks it holds, each with the backtrace
+ * of its acquisition. When a thread that holds A blocks to take B, the
+ * order "A before B" is learnt: an edge A -> B in one global table, kept
+ * with both backtraces. If the edge B -> A was learnt earlier, by any
+ * thread, the two orders can deadlock: that is reported before this thread
+ * blocks, with the backtraces of both acquisitions now and of both when
+ * the opposite order was learnt:
+ *
+ *     lock order reversal:
+ *      1st 0x... (mutex, group "a") @ <frame>
+ *      2nd 0x... (mutex, group "b") @ <frame>
+ *     1st 0x... taken at: <backtrace>
+ *     2nd 0x... taken at: <backtrace>
+ *     the opposite order (2nd, then 1st) was established at:
+ *     2nd 0x... taken at: <backtrace>
+ *     1st 0x... taken at: <backtrace>
+ *
+ * Each pair is reported once. Only direct reversals are found (A -> B
+ * against B -> A), not longer cycles.
+ *
+ * Classes are lock addresses. Grouping by lck_grp, as WITNESS groups by
+ * name, would put every IOLock of every driver in one class (they share
+ * the "IOKit" group) and report reversals between unrelated instances;
+ * an address is exact. Since addresses are reused, lck_*_destroy forgets
+ * a lock's edges (a bitmap of hashed addresses makes that scan rare).
+ *
+ * Try-locks record the hold but learn no order: they never block. The
+ * tables are host memory guarded by an early spin lock, never lck_* (the
+ * checker must not check itself) and never zones.
+ */
+#include <sys/systm.h>
+#include <sys/errno.h>
+#include <kern/debug.h>
+#include <pexpert/pexpert.h>
+#include "host/khost.h"
+#include "osfmk/kern/early_spin.h"
+#include "osfmk/kern/debug_internal.h"
+#include "osfmk/kern/locks_internal.h"
+#include "osfmk/kern/lock_order.h"
+#include "osfmk/kern/thread_internal.h"
+
+#define LO_BT 6            /* frames kept per acquisition */
+#define LO_MAX_HELD 32     /* locks one thread can be tracked holding */
+#define LO_EDGES 16384     /* order table slots (a power of 2) */
+#define LO_SEEN_BITS 65536 /* bitmap of hashed addresses that are in some edge */
+
+#define LO_E_FREE 0
+#define LO_E_USED 1
+#define LO_E_DEAD 2 /* forgotten: lookups probe past it */
+
+struct lo_held {
+	const void *lh_lck;
+	uint32_t lh_type;
+	uint32_t lh_pad;
+	uintptr_t lh_bt[LO_BT];
+};
+
+/* Per thread (thread->th_lock_order), one page from the host, made on first use. */
+struct lo_thread {
+	uint32_t lt_n;
+	uint32_t lt_busy;     /* in the checker: locks taken by the report itself are not tracked */
+	uint32_t lt_overflow; /* holds beyond LO_MAX_HELD, untracked */
+	struct lo_held lt_held[LO_MAX_HELD];
+};
+
+struct lo_edge {
+	uintptr_t le_from, le_to;
+	uint32_t le_state;
+	uint32_t le_reported;
+	uint32_t le_from_type, le_to_type;
+	uintptr_t le_from_bt[LO_BT]; /* where `from` was taken ... */
+	uintptr_t le_to_bt[LO_BT];   /* ... and then `to`, the first time */
+};
+
+int lck_order_on;
+static int lo_mode;
+static early_spin_t lo_lock = EARLY_SPIN_INIT;
+static struct lo_edge *lo_edges;
+static uint64_t *lo_seen;
+static uint32_t lo_nedges;
+static int lo_full_reported;
+static uint64_t lo_reversals;
+
+/* ---- tables -------------------------------------------------------------------- */
+
+static inline uint32_t
+lo_hash_addr(uintptr_t a)
+{
+	a ^= a >> 33;
+	a *= 0xff51afd7ed558ccdULL;
+	a ^= a >> 29;
+	return (uint32_t)a;
+}
+
+static inline uint32_t
+lo_hash(uintptr_t from, uintptr_t to)
+{
+	return lo_hash_addr(from * 31 + to) & (LO_EDGES - 1);
+}
+
+static void
+lo_seen_set(uintptr_t a)
+{
+	uint32_t b = lo_hash_addr(a) % LO_SEEN_BITS;
+
+	lo_seen[b / 64] |= 1ULL << (b % 64);
+}
+
+static int
+lo_seen_test(uintptr_t a)
+{
+	uint32_t b = lo_hash_addr(a) % LO_SEEN_BITS;
+
+	return (lo_seen[b / 64] >> (b % 64)) & 1;
+}
+
+/* The edge from -> to, or NULL (lo_lock held). */
+static struct lo_edge *
+lo_find(uintptr_t from, uintptr_t to)
+{
+	uint32_t i = lo_hash(from, to);
+
+	for (uint32_t n = 0; n < LO_EDGES; n++, i = (i + 1) & (LO_EDGES - 1)) {
+		struct lo_edge *e = &lo_edges[i];
+
+		if (e->le_state == LO_E_FREE) {
+			return NULL;
+		}
+		if (e->le_state == LO_E_USED && e->le_from == from && e->le_to == to) {
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* Make room for from -> to (known absent); NULL when the table is full (lo_lock held). */
+static struct lo_edge *
+lo_insert(uintptr_t from, uintptr_t to)
+{
+	uint32_t i = lo_hash(from, to);
+
+	if (lo_nedges >= LO_EDGES * 3 / 4) {
+		return NULL; /* keep probes short */
+	}
+	for (uint32_t n = 0; n < LO_EDGES; n++, i = (i + 1) & (LO_EDGES - 1)) {
+		struct lo_edge *e = &lo_edges[i];
+
+		if (e->le_state != LO_E_USED) {
+			if (e->le_state == LO_E_FREE) {
+				lo_nedges++;
+			}
+			e->le_state = LO_E_USED;
+			e->le_from = from;
+			e->le_to = to;
+			e->le_reported = 0;
+			lo_seen_set(from);
+			lo_seen_set(to);
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* ---- per-thread holds ---------------------------------------------------------- */
+
+static struct lo_thread *
+lo_thread(void)
+{
+	struct thread *th = current_thread_fast();
+	void *mem = th->th_lock_order;
+
+	if (__probable(mem != NULL)) {
+		return mem;
+	}
+	if (khost_vm_alloc(khost_page_size(), 0, KHOST_PROT_READ | KHOST_PROT_WRITE, &mem) != 0) {
+		return NULL; /* no memory: this thread goes unchecked */
+	}
+	th->th_lock_order = mem;
+	return mem;
+}
+
+void
+lck_order_thread_free(struct thread *th)
+{
+	if (th->th_lock_order != NULL) {
+		(void)khost_vm_free(th->th_lock_order, khost_page_size());
+		th->th_lock_order = NULL;
+	}
+}
+
+static void
+lo_push(struct lo_thread *lt, const void *lck, uint32_t type, const uintptr_t *bt)
+{
+	struct lo_held *h;
+
+	if (lt->lt_n >= LO_MAX_HELD) {
+		lt->lt_overflow++;
+		return;
+	}
+	h = &lt->lt_held[lt->lt_n++];
+	h->lh_lck = lck;
+	h->lh_type = type;
+	for (unsigned int i = 0; i < LO_BT; i++) {
+		h->lh_bt[i] = bt[i];
+	}
+}
+
+/* ---- reports ------------------------------------------------------------------- */
+
+static const char *
+lo_type_name(uint32_t type)
+{
+	switch (type) {
+	case LCK_TYPE_MUTEX:
+		return "mutex";
+	case LCK_TYPE_RW:
+		return "rw lock";
+	case LCK_TYPE_SPIN:
+		return "spin lock";
+	default:
+		return "lock";
+	}
+}
+
+/* The group name of a live lock. */
+static const char *
+lo_group_name(const void *lck, uint32_t type)
+{
+	lck_grp_t *grp = NULL;
+
+	if (type == LCK_TYPE_MUTEX) {
+		grp = ((const lck_mtx_t *)lck)->lck_mtx_grp;
+	} else if (type == LCK_TYPE_RW) {
+		grp = ((const lck_rw_t *)lck)->lck_rw_grp;
+	} else if (type == LCK_TYPE_SPIN) {
+		grp = ((const lck_spin_t *)lck)->lck_spin_grp;
+	}
+	return grp != NULL ? grp->lck_grp_name : "?";
+}
+
+static void
+lo_print_bt(const char *what, const void *lck, const uintptr_t *bt)
+{
+	char frame[160];
+
+	printf("%s %p taken at:\n", what, lck);
+	for (unsigned int i = 0; i < LO_BT && bt[i] != 0; i++) {
+		(void)debug_format_frame(bt[i], frame, sizeof(frame));
+		printf("  #%u %s\n", i, frame);
+	}
+}
+
+static void
+lo_report(const struct lo_held *first, const void *second, uint32_t type2, const uintptr_t *bt2,
+          const struct lo_edge *opposite)
+{
+	char f1[160], f2[160];
+
+	(void)debug_format_frame(first->lh_bt[0], f1, sizeof(f1));
+	(void)debug_format_frame(bt2[0], f2, sizeof(f2));
+	printf("lock order reversal:\n");
+	printf(" 1st %p (%s, group \"%s\") @ %s\n", first->lh_lck, lo_type_name(first->lh_type),
+	       lo_group_name(first->lh_lck, first->lh_type), f1);
+	printf(" 2nd %p (%s, group \"%s\") @ %s\n", second, lo_type_name(type2), lo_group_name(second, type2),
+	       f2);
+	lo_print_bt("1st", first->lh_lck, first->lh_bt);
+	lo_print_bt("2nd", second, bt2);
+	printf("the opposite order (2nd, then 1st) was established at:\n");
+	lo_print_bt("2nd", second, opposite->le_from_bt);
+	lo_print_bt("1st", first->lh_lck, opposite->le_to_bt);
+	if (lo_mode >= LCK_ORDER_PANIC) {
+		panic("lock order reversal: %p (%s) then %p (%s), the opposite of an earlier order",
+		      first->lh_lck, lo_group_name(first->lh_lck, first->lh_type), second,
+		      lo_group_name(second, type2));
+	}
+}
+
+/* ---- hooks --------------------------------------------------------------------- */
+
+__attribute__((noinline)) void
+lck_order_will_lock(const void *lck, uint32_t type)
+{
+	struct lo_thread *lt = lo_thread();
+	uintptr_t bt[LO_BT] = {0};
+	struct lo_edge found;
+	int report = -1;
+
+	if (lt == NULL || lt->lt_busy || lo_edges == NULL) {
+		return;
+	}
+	lt->lt_busy = 1;
+	/* Frame 0 is the caller of the lock function (this hook and the lock function skipped). */
+	(void)debug_backtrace(NULL, bt, LO_BT, 2);
+	early_spin_lock(&lo_lock);
+	for (uint32_t i = 0; i < lt->lt_n; i++) {
+		const struct lo_held *h = &lt->lt_held[i];
+		struct lo_edge *e;
+
+		if (h->lh_lck == lck) {
+			continue; /* a recursive read hold; the lock itself judges recursion */
+		}
+		e = lo_find((uintptr_t)lck, (uintptr_t)h->lh_lck);
+		if (e != NULL && !e->le_reported && report < 0) {
+			e->le_reported = 1;
+			found = *e;
+			report = (int)i;
+		}
+		if (lo_find((uintptr_t)h->lh_lck, (uintptr_t)lck) == NULL) {
+			e = lo_insert((uintptr_t)h->lh_lck, (uintptr_t)lck);
+			if (e == NULL) {
+				if (!lo_full_reported) {
+					lo_full_reported = 1;
+					printf("lock order: order table full; new orders are not checked\n");
+				}
+				continue;
+			}
+			e->le_from_type = h->lh_type;
+			e->le_to_type = type;
+			for (unsigned int k = 0; k < LO_BT; k++) {
+				e->le_from_bt[k] = h->lh_bt[k];
+				e->le_to_bt[k] = bt[k];
+			}
+		}
+	}
+	if (report >= 0) {
+		lo_reversals++;
+	}
+	early_spin_unlock(&lo_lock);
+	if (report >= 0) {
+		lo_report(&lt->lt_held[report], lck, type, bt, &found);
+	}
+	lo_push(lt, lck, type, bt);
+	lt->lt_busy = 0;
+}
+
+__attribute__((noinline)) void
+lck_order_did_trylock(const void *lck, uint32_t type)
+{
+	struct lo_thread *lt = lo_thread();
+	uintptr_t bt[LO_BT] = {0};
+
+	if (lt == NULL || lt->lt_busy) {
+		return;
+	}
+	(void)debug_backtrace(NULL, bt, LO_BT, 2);
+	lo_push(lt, lck, type, bt);
+}
+
+void
+lck_order_unlock(const void *lck)
+{
+	struct thread *th = current_thread_fast();
+	struct lo_thread *lt = th->th_lock_order;
+
+	if (lt == NULL || lt->lt_busy) {
+		return;
+	}
+	/* Usually the newest hold; locks may be dropped out of order. */
+	for (uint32_t i = lt->lt_n; i-- > 0;) {
+		if (lt->lt_held[i].lh_lck == lck) {
+			for (uint32_t k = i; k + 1 < lt->lt_n; k++) {
+				lt->lt_held[k] = lt->lt_held[k + 1];
+			}
+			lt->lt_n--;
+			return;
+		}
+	}
+	if (lt->lt_overflow > 0) {
+		lt->lt_overflow--;
+	}
+	/* Else: taken by another thread (rw shared handed over) or before checking began. */
+}
+
+void
+lck_order_forget(const void *lck)
+{
+	uintptr_t a = (uintptr_t)lck;
+
+	if (lo_edges == NULL) {
+		return;
+	}
+	early_spin_lock(&lo_lock);
+	if (lo_seen_test(a)) {
+		for (uint32_t i = 0; i < LO_EDGES; i++) {
+			struct lo_edge *e = &lo_edges[i];
+
+			if (e->le_state == LO_E_USED && (e->le_from == a || e->le_to == a)) {
+				e->le_state = LO_E_DEAD;
+			}
+		}
+	}
+	early_spin_unlock(&lo_lock);
+}
+
+uint64_t
+lck_order_reversal_count(void)
+{
+	uint64_t n;
+
+	early_spin_lock(&lo_lock);
+	n = lo_reversals;
+	early_spin_unlock(&lo_lock);
+	return n;
+}
+
+int
+lck_order_set(int mode)
+{
+	size_t esz = sizeof(struct lo_edge) * LO_EDGES;
+	void *edges = NULL, *seen = NULL;
+
+	if (mode <= LCK_ORDER_OFF) {
+		__atomic_store_n(&lck_order_on, 0, __ATOMIC_RELEASE);
+		lo_mode = LCK_ORDER_OFF;
+		return 0;
+	}
+	if (lo_edges == NULL) {
+		if (khost_vm_alloc(esz, 0, KHOST_PROT_READ | KHOST_PROT_WRITE, &edges) != 0) {
+			return ENOMEM;
+		}
+		if (khost_vm_alloc(LO_SEEN_BITS / 8, 0, KHOST_PROT_READ | KHOST_PROT_WRITE, &seen) != 0) {
+			(void)khost_vm_free(edges, esz);
+			return ENOMEM;
+		}
+		lo_edges = edges;
+		lo_seen = seen;
+	}
+	lo_mode = mode >= LCK_ORDER_PANIC ? LCK_ORDER_PANIC : LCK_ORDER_LOG;
+	__atomic_store_n(&lck_order_on, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void
+lck_order_init(void)
+{
+	int mode = 0;
+
+	(void)lck_order_set(LCK_ORDER_OFF);
+	if (!PE_parse_boot_argn("lockorder", &mode, sizeof(mode)) || mode <= 0) {
+		return;
+	}
+	if (lck_order_set(mode) != 0) {
+		printf("lock order: no memory for the order table; checking is off\n");
+		return;
+	}
+	printf("lock order: checking lck_mtx, lck_rw and lck_spin orders (%s on a reversal)\n",
+	       lo_mode == LCK_ORDER_PANIC ? "panic" : "report");
+}
