@@ -231,5 +231,7 @@ include mk/userclient.mk
 include mk/ionotify.mk
 # Memory mapped into a process: the test probe and the test kext (issue 6, iomem helper).
 include mk/iomem.mk
+# kdebug tracing: the trace tool (issue 8, kdebug helper).
+include mk/kdebug.mk
 # Power management: pmset and vdpower (issue 7, pm helper).
 include mk/pm.mk

@@ -5,6 +5,7 @@
  *   kexthost boot [--root DIR] [--boot-args "..."] [--daemon]
  *   kexthost run  [--root DIR] [--boot-args "..."] -- CMD [ARGS...]
  *   kexthost dmesg [--root DIR]
+ *   kexthost trace [--root DIR] start|stop|dump|stream|reset [ARGS...]
  *   kexthost devctl ARGS...  (runs the devctl next to this program)
  *   kexthost panics [--root DIR]
  *   kexthost symbolicate [--root DIR] [--kext BUNDLE]... REPORT
@@ -61,6 +62,7 @@ usage(FILE *f)
 	fprintf(f, "usage: kexthost boot [--root DIR] [--boot-args \"ARGS\"] [--daemon] [--reboot-on-panic]\n"
 	           "       kexthost run [--root DIR] [--boot-args \"ARGS\"] -- CMD [ARGS...]\n"
 	           "       kexthost dmesg [--root DIR]\n"
+	           "       kexthost trace [--root DIR] start|stop|dump|stream|reset [ARGS...]\n"
 	           "       kexthost devctl ARGS...\n"
 	           "       kexthost panics [--root DIR]\n"
 	           "       kexthost symbolicate [--root DIR] [--kext BUNDLE]... REPORT\n"
@@ -485,6 +487,44 @@ cmd_symbolicate(int argc, char **argv)
 	return panics_symbolicate(argv[optind], o.root, o.kexts, o.nkexts, stdout);
 }
 
+/*
+ * trace: run the kdebug tracer (bin/trace next to this program, tools/trace.c)
+ * against the kernel of --root (or the one KEXTHOST_SOCKET already names).
+ */
+static int
+cmd_trace(int argc, char **argv)
+{
+	char root[PATH_MAX], exe[PATH_MAX], sock[PATH_MAX + 32];
+	ssize_t n;
+	int first = 1;
+
+	default_root(root, sizeof(root));
+	if (argc > 2 && strcmp(argv[1], "--root") == 0) {
+		snprintf(root, sizeof(root), "%s", argv[2]);
+		first = 3;
+	}
+	if (first >= argc) {
+		usage(stderr);
+		return KHOST_EXIT_USAGE;
+	}
+	if (first == 3 || getenv("KEXTHOST_SOCKET") == NULL) {
+		snprintf(sock, sizeof(sock), "%s/var/run/kexthost.sock", root);
+		setenv("KEXTHOST_SOCKET", sock, 1);
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		perror("kexthost: /proc/self/exe");
+		return 1;
+	}
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	snprintf(slash + 1, sizeof(exe) - (size_t)(slash + 1 - exe), "trace");
+	argv[first - 1] = exe;
+	execv(exe, &argv[first - 1]);
+	fprintf(stderr, "kexthost: cannot run %s: %s\n", exe, strerror(errno));
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -499,6 +539,8 @@ main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "dmesg") == 0)
 		return cmd_dmesg(argc - 1, argv + 1);
+	if (strcmp(cmd, "trace") == 0)
+		return cmd_trace(argc - 1, argv + 1);
 	if (strcmp(cmd, "devctl") == 0)
 		return cmd_devctl(argc - 1, argv + 1);
 	if (strcmp(cmd, "panics") == 0)

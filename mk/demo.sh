@@ -341,6 +341,28 @@ else
 fi
 # ==== end of power management =========================================================
 
+# ==== kdebug tracing (issue 8; written by the kdebug helper) ==========================
+step "Tracing: trace a kext load with kexthost trace; text here, a Perfetto timeline in JSON"
+if [ "$(id -u)" = 0 ] && [ -d "$root/Extensions/HelloKext.kext" ]; then
+	cat > "$BUILD/demo-trace.sh" << 'EOS'
+set -eu
+T=$(dirname "$KEXTHOST_ROOT")/demo-trace.json
+echo '$ kexthost trace start --class 1     (DBG_MACH: Mach traps and kext loads)'
+kexthost trace start --class 1
+kextload -b com.example.kext.HelloKext > /dev/null 2>&1
+kextunload -b com.example.kext.HelloKext > /dev/null 2>&1
+kexthost trace stop
+echo "\$ kexthost trace dump --json $T | grep KEXT_"
+kexthost trace dump --json "$T" 2> /dev/null | grep KEXT_ | sed 's/^/  /'
+echo "  (open $T in https://ui.perfetto.dev for the timeline)"
+kexthost trace reset
+EOS
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-trace.sh"
+else
+	echo "  (skipped: needs root and the HelloKext installed by step 7)"
+fi
+# ==== end of kdebug tracing ===========================================================
+
 # ==== a kext bug ends in a panic report (issue 8) =======================================
 step "17. A kext bug: the Buggy sample dereferences NULL; the kernel panics with a report"
 if [ "$(id -u)" = 0 ]; then
