@@ -127,6 +127,7 @@ static const struct area areas[] = {
         {"kctl", bench_kctl},         {"dev", bench_dev},
         {"iokit_wl", bench_iokit_wl}, {"iokit_match", bench_iokit_match},
         {"iouc", bench_iouc},         {"iomem", bench_iomem},
+        {"pnp", bench_pnp},
 };
 
 int
