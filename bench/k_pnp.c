@@ -83,7 +83,8 @@ k_pnp_setup(void)
 		goto out;
 	/* Matches only the bench's nubs: IOPropertyMatch on a key no other device has. */
 	if (p == NULL || match == NULL || a == NULL || !kpnp_set_str(p, kIOClassKey, "BenchPnPDriver") ||
-	    !kpnp_set_str(p, kIOProviderClassKey, "IOVirtualDevice") || !kpnp_set_str(match, KPNP_KEY, "yes") ||
+	    !kpnp_set_str(p, kIOProviderClassKey, "IOVirtualDevice") ||
+	    !kpnp_set_str(match, KPNP_KEY, "yes") ||
 	    !OSDictionary_setObjectCString(p, kIOPropertyMatchKey, match) ||
 	    !OSDictionary_setObjectCString(p, KPNP_KEY, kOSBooleanTrue) || !OSArray_setObject(a, p))
 		goto out;

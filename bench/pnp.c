@@ -41,7 +41,8 @@ bench_pnp(bench_report_fn report)
 		fprintf(stderr, "pnp: setup failed\n");
 		goto out;
 	}
-	if (pnp_sample(k_pnp_hotadd, PNP_WARMUP, hot) != 0 || pnp_sample(k_pnp_direct, PNP_WARMUP, direct) != 0 ||
+	if (pnp_sample(k_pnp_hotadd, PNP_WARMUP, hot) != 0 ||
+	    pnp_sample(k_pnp_direct, PNP_WARMUP, direct) != 0 ||
 	    pnp_sample(k_pnp_hotadd, PNP_SAMPLES, hot) != 0 ||
 	    pnp_sample(k_pnp_direct, PNP_SAMPLES, direct) != 0) {
 		fprintf(stderr, "pnp: a run failed\n");
