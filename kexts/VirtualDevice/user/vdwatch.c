@@ -73,11 +73,16 @@ kr_name(kern_return_t kr)
 		kern_return_t kr;
 		const char *name;
 	} names[] = {
-	        {KERN_SUCCESS, "kIOReturnSuccess"},     {kIOReturnNotAttached, "kIOReturnNotAttached"},
-	        {kIOReturnNoDevice, "kIOReturnNoDevice"}, {kIOReturnOffline, "kIOReturnOffline"},
-	        {kIOReturnAborted, "kIOReturnAborted"}, {kIOReturnNotReady, "kIOReturnNotReady"},
-	        {kIOReturnNotOpen, "kIOReturnNotOpen"}, {kIOReturnBadArgument, "kIOReturnBadArgument"},
-	        {kIOReturnNotFound, "kIOReturnNotFound"}, {kIOReturnUnsupported, "kIOReturnUnsupported"},
+	        {KERN_SUCCESS, "kIOReturnSuccess"},
+	        {kIOReturnNotAttached, "kIOReturnNotAttached"},
+	        {kIOReturnNoDevice, "kIOReturnNoDevice"},
+	        {kIOReturnOffline, "kIOReturnOffline"},
+	        {kIOReturnAborted, "kIOReturnAborted"},
+	        {kIOReturnNotReady, "kIOReturnNotReady"},
+	        {kIOReturnNotOpen, "kIOReturnNotOpen"},
+	        {kIOReturnBadArgument, "kIOReturnBadArgument"},
+	        {kIOReturnNotFound, "kIOReturnNotFound"},
+	        {kIOReturnUnsupported, "kIOReturnUnsupported"},
 	        {kIOReturnExclusiveAccess, "kIOReturnExclusiveAccess"},
 	};
 
@@ -202,7 +207,8 @@ interest(void *refcon, io_service_t service, uint32_t type, void *argument)
 static void
 open_driver(struct watched *w)
 {
-	kern_return_t kr = IOServiceOpen(w->service, kh_mach_task_self(), kVDUserClientTypeDefault, &w->connect);
+	kern_return_t kr =
+	        IOServiceOpen(w->service, kh_mach_task_self(), kVDUserClientTypeDefault, &w->connect);
 
 	stamp(false);
 	if (kr == KERN_SUCCESS) {
@@ -232,8 +238,8 @@ first_match(void *refcon, io_iterator_t it)
 			IOObjectRelease(parent);
 		}
 		stamp(true);
-		printf("first-match  0x%" PRIx64 " %s on %s%s%s\n", id, name, pname, ploc[0] != '\0' ? "@" : "",
-		       ploc);
+		printf("first-match  0x%" PRIx64 " %s on %s%s%s\n", id, name, pname,
+		       ploc[0] != '\0' ? "@" : "", ploc);
 		for (int i = 0; w == NULL && i < MAX_WATCHED; i++)
 			if (!watched[i].used)
 				w = &watched[i];
@@ -279,14 +285,14 @@ call_all(void)
 		if (kr == KERN_SUCCESS) {
 			if (!w->said_ok) {
 				stamp(false);
-				printf("call         0x%" PRIx64 " kVDGetInfo ok (state %u, %u clients)\n", w->id,
-				       info.state, info.clients);
+				printf("call         0x%" PRIx64 " kVDGetInfo ok (state %u, %u clients)\n",
+				       w->id, info.state, info.clients);
 			}
 			w->said_ok = true;
 		} else {
 			stamp(false);
-			printf("call         0x%" PRIx64 " kVDGetInfo failed 0x%x (%s)\n", w->id, (unsigned)kr,
-			       kr_name(kr));
+			printf("call         0x%" PRIx64 " kVDGetInfo failed 0x%x (%s)\n", w->id,
+			       (unsigned)kr, kr_name(kr));
 			close_connection(w);
 			if (w->interest == IO_OBJECT_NULL)
 				forget(w);
@@ -353,13 +359,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	/* Each consumes its matching dictionary; draining the iterator arms it (and shows what exists). */
-	kr = IOServiceAddMatchingNotification(np, kIOFirstMatchNotification, IOServiceMatching(cls), first_match,
-	                                      np, &matched);
+	kr = IOServiceAddMatchingNotification(np, kIOFirstMatchNotification, IOServiceMatching(cls),
+	                                      first_match, np, &matched);
 	if (kr == KERN_SUCCESS)
 		kr = IOServiceAddMatchingNotification(np, kIOTerminatedNotification, IOServiceMatching(cls),
 		                                      terminated, np, &gone);
 	if (kr != KERN_SUCCESS) {
-		printf("vdwatch: IOServiceAddMatchingNotification failed 0x%x (%s)\n", (unsigned)kr, kr_name(kr));
+		printf("vdwatch: IOServiceAddMatchingNotification failed 0x%x (%s)\n", (unsigned)kr,
+		       kr_name(kr));
 		rc = 1;
 		goto out;
 	}
