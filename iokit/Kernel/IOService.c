@@ -11,6 +11,7 @@
  * family may override and which may message the owner) runs under a
  * separate recursive arbitration lock so a seize can call the owner's close.
  */
+#include <IOKit/IOInterrupts.h>
 #include <IOKit/IOLib.h>
 #include <IOKit/IOUserClient.h>
 #include <kern/clock.h>
@@ -504,7 +505,21 @@ IOService_getClientImpl(const IOService *self)
 	return (IOService *)IORegistryEntry_getChildEntry(self, gIOServicePlane);
 }
 
+/*
+ * A nub's interrupt sources go with it, as XNU's free releases
+ * _interruptSources: the controller keys them by the nub's address, so
+ * left behind they leaked, and a later nub at the same address found them
+ * as its own.
+ */
+static void
+IOService_freeImpl(OSObject *obj)
+{
+	IOInterrupts_nubFree((IOService *)obj);
+	OSSuperCallAs(IOService, OSObject, free, obj);
+}
+
 static const OSMethod IOService_methods[] = {
+        OSMethodOverride(OSObject, free, IOService_freeImpl),
         OSMethodOverride(IOService, probe, IOService_probeImpl),
         OSMethodOverride(IOService, start, IOService_startImpl),
         OSMethodOverride(IOService, stop, IOService_stopImpl),
