@@ -311,8 +311,8 @@ seen 'kIOReturnNoDevice'
 kill -TERM $w
 wait $w || true
 echo '  (vdwatch, as it happened: the terminated notification (phase 1), then the interest message'
-echo '   (phase 2), then the next call fails cleanly: not attached after an orderly removal, no device'
-echo '   after a surprise one)'
+echo '   (phase 2); calls fail cleanly from the removal on: not attached after an orderly removal,'
+echo '   no device after a surprise one)'
 sed 's/^/  /' "$KEXTHOST_ROOT/vdwatch.out"
 show ioreg -w0 -r -n IOVirtualBus
 EOS

@@ -4,9 +4,9 @@
 #  - a watcher on VirtualDeviceDriver that opens each driver and calls it
 #    every 20 ms sees, per device, first-match (naming the nub it matched),
 #    a successful call, then kIOTerminatedNotification, then the interest
-#    message kIOMessageServiceIsTerminated, then its next call failing
-#    cleanly — kIOReturnNotAttached after an orderly removal,
-#    kIOReturnNoDevice after a surprise removal — and closes;
+#    message kIOMessageServiceIsTerminated; and after the good call one
+#    failing cleanly — kIOReturnNotAttached after an orderly removal,
+#    kIOReturnNoDevice after a surprise removal — and a close;
 #  - a second watcher on the nubs (--class IOVirtualDevice --count 6)
 #    exits 0 by itself after its six events (first-match, terminated,
 #    kIOMessageServiceIsTerminated for each of the two nubs), in that order;
@@ -90,10 +90,16 @@ cat "$W/w1"
 cat "$W/w2"
 
 # Watcher 1: each driver's life, in order; the error tells orderly from surprise.
+# (The failed call and the notifications race — the process may call before
+# it has read a queued notification, and a surprise-removed device is gone
+# before its drivers hear of it — so each is ordered against the good call.)
 in_order "$W/w1" "first-match +$da " "open +$da ok" "call +$da kVDGetInfo ok" "terminated +$da\$" \
-	"interest +$da kIOMessageServiceIsTerminated" "call +$da kVDGetInfo failed 0xe00002d9 \(kIOReturnNotAttached\)" \
-	"close +$da\$" "first-match +$db " "open +$db ok" "call +$db kVDGetInfo ok" "terminated +$db\$" \
-	"interest +$db kIOMessageServiceIsTerminated" "call +$db kVDGetInfo failed 0xe00002c0 \(kIOReturnNoDevice\)" \
+	"interest +$da kIOMessageServiceIsTerminated" "first-match +$db "
+in_order "$W/w1" "call +$da kVDGetInfo ok" "call +$da kVDGetInfo failed 0xe00002d9 \(kIOReturnNotAttached\)" \
+	"close +$da\$" "first-match +$db "
+in_order "$W/w1" "first-match +$db " "open +$db ok" "call +$db kVDGetInfo ok" "terminated +$db\$" \
+	"interest +$db kIOMessageServiceIsTerminated"
+in_order "$W/w1" "call +$db kVDGetInfo ok" "call +$db kVDGetInfo failed 0xe00002c0 \(kIOReturnNoDevice\)" \
 	"close +$db\$"
 [ "$(grep -c 'kVDGetInfo failed' "$W/w1")" = 2 ] || fail "a call failed other than after removal"
 grep -Eq '^vdwatch: [0-9]+ events$' "$W/w1" || fail "no summary after SIGTERM"

@@ -12,7 +12,10 @@
  * each driver (IOServiceOpen) and calls a method (kVDGetInfo) every MS ms,
  * so a removal shows as the clean error the user client gives from then on
  * (kIOReturnNotAttached, or kIOReturnNoDevice when the device went by
- * surprise mid-call); it closes the connection after the first failure.
+ * surprise); it closes the connection after the first failure. A call can
+ * fail before the terminated notification is printed: a surprise-removed
+ * device is gone before its drivers hear of it, and the notification may
+ * still be on its way.
  *
  *   vdwatch [--class NAME] [--count N] [--timeout MS] [--call-every MS]
  *
@@ -386,6 +389,8 @@ main(int argc, char **argv)
 			break;
 		}
 		if (call_every_ms > 0 && now >= next_call) {
+			/* What has already arrived first, so the lines keep the order things happened in. */
+			(void)IONotificationPortDispatchPending(np, 0);
 			call_all();
 			next_call = now + call_every_ms;
 		}
