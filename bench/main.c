@@ -128,6 +128,7 @@ static const struct area areas[] = {
         {"iokit_wl", bench_iokit_wl}, {"iokit_match", bench_iokit_match},
         {"iouc", bench_iouc},         {"iomem", bench_iomem},
         {"kdebug", bench_kdebug},     {"dbgargs", bench_dbgargs},
+        {"pnp", bench_pnp},
 };
 
 int

@@ -341,8 +341,54 @@ else
 fi
 # ==== end of power management =========================================================
 
+# ==== Plug and play (issue 7, pnp2) ====================================================
+step "17. Plug and play: hot-add a device (its driver matches and starts), vdwatch shows the events, orderly and surprise removal"
+cat > "$BUILD/demo-pnp.sh" << 'EOS'
+show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
+seen() { # seen ERE [N]: vdwatch printed N (default 1) lines matching ERE (waits 10 s at most)
+	i=0
+	until [ "$(grep -Ec "$1" "$KEXTHOST_ROOT/vdwatch.out" 2> /dev/null)" -ge "${2:-1}" ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || { echo "  (timed out waiting for '$1')"; return 1; }
+		sleep 0.05
+	done
+}
+show ioreg -w0 -r -n IOVirtualBus
+echo '$ vdwatch --call-every 20 &     (another process: matching + interest notifications, a call every 20 ms)'
+vdwatch --call-every 20 --timeout 20000 > "$KEXTHOST_ROOT/vdwatch.out" 2>&1 &
+w=$!
+seen '^vdwatch: watching'
+echo '$ devctl add --name pnp --prop VendorID=0x1234 --prop ProductID=1 --sprop Color=blue --interrupts 1'
+id=$(devctl add --name pnp --prop VendorID=0x1234 --prop ProductID=1 --sprop Color=blue --interrupts 1)
+echo "  $id"
+seen 'kVDGetInfo ok'
+show devctl list
+show ioreg -w0 -r -n IOVirtualBus
+show devctl remove "$id"
+seen 'close '
+id=$(devctl add --name pnp --prop VendorID=0x1234 --prop ProductID=1 --interrupts 1)
+echo "\$ devctl add ... (a second device: $id)"
+seen 'kVDGetInfo ok' 2
+show devctl remove "$id" --surprise
+seen 'kIOReturnNoDevice'
+kill -TERM $w
+wait $w || true
+echo '  (vdwatch, as it happened: the terminated notification (phase 1), then the interest message'
+echo '   (phase 2); calls fail cleanly from the removal on: not attached after an orderly removal,'
+echo '   no device after a surprise one)'
+sed 's/^/  /' "$KEXTHOST_ROOT/vdwatch.out"
+show ioreg -w0 -r -n IOVirtualBus
+EOS
+if [ "$(id -u)" = 0 ]; then
+	echo "\$ $K run --root $root -- sh demo-pnp.sh"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-pnp.sh"
+else
+	echo "  (skipped: installing kexts needs root)"
+fi
+# ==== end of plug and play ==============================================================
+
 # ==== kdebug tracing (issue 8; written by the kdebug helper) ==========================
-step "Tracing: trace a kext load with kexthost trace; text here, a Perfetto timeline in JSON"
+step "18. Tracing: trace a kext load with kexthost trace; text here, a Perfetto timeline in JSON"
 if [ "$(id -u)" = 0 ] && [ -d "$root/Extensions/HelloKext.kext" ]; then
 	cat > "$BUILD/demo-trace.sh" << 'EOS'
 set -eu
@@ -364,7 +410,7 @@ fi
 # ==== end of kdebug tracing ===========================================================
 
 # ==== a kext bug ends in a panic report (issue 8) =======================================
-step "17. A kext bug: the Buggy sample dereferences NULL; the kernel panics with a report"
+step "19. A kext bug: the Buggy sample dereferences NULL; the kernel panics with a report"
 if [ "$(id -u)" = 0 ]; then
 	proot=$BUILD/demo-panic-root
 	rm -rf "$proot"
