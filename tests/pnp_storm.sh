@@ -14,27 +14,13 @@
 #    back exactly after one of up to five further rounds of 500 cycles (the
 #    register_terminate_stress approach of tests/iokit/test_matching.c).
 set -eu
-BUILD=${BUILD:-build}
-BIN=$(cd "$BUILD/bin" && pwd)
-KEXTS=$(cd "$BUILD/kexts" && pwd)
-fail() { echo "FAIL: $*"; exit 1; }
-
-if [ "$(id -u)" != 0 ]; then
-	echo "pnp_storm.sh: skipped (installing kexts needs root)"
-	exit 0
-fi
+. tests/lib/root.sh
+kh_need_root "installing kexts needs root"
 case "${SAN:-}" in
 '') CYCLES=10000 BOUND=120 ROUND=500 ;;
 *) CYCLES=1000 BOUND=300 ROUND=100 ;;
 esac
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-root=$work/root
-mkdir -p "$root/Extensions"
-cp -R "$KEXTS/VirtualDevice.kext" "$root/Extensions/"
-chown -R 0:0 "$root/Extensions"
-chmod -R go-w "$root/Extensions"
+kh_work_root VirtualDevice
 
 cat > "$work/t.sh" << 'EOF'
 set -eu

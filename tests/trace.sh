@@ -11,23 +11,9 @@
 # bad arguments are usage errors, reading before setup is a clean error,
 # `trace stream` prints events until SIGTERM.
 set -eu
-BUILD=${BUILD:-build}
-BIN=$(cd "$BUILD/bin" && pwd)
-KEXTS=$(cd "$BUILD/kexts" && pwd)
-fail() { echo "FAIL: $*"; exit 1; }
-
-if [ "$(id -u)" != 0 ]; then
-	echo "trace.sh: skipped (tracing and installing kexts need root)"
-	exit 0
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-root=$work/root
-mkdir -p "$root/Extensions"
-cp -R "$KEXTS/HelloKext.kext" "$KEXTS/VirtualDevice.kext" "$root/Extensions/"
-chown -R 0:0 "$root/Extensions"
-chmod -R go-w "$root/Extensions"
+. tests/lib/root.sh
+kh_need_root "tracing and installing kexts need root"
+kh_work_root HelloKext VirtualDevice
 
 cat > "$work/t.sh" << 'EOS'
 set -eu
