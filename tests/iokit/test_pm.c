@@ -308,7 +308,7 @@ sleep_handler(void *target, void *ref, UInt32 type, IOService *provider, void *a
 		(void)vetoSleepWakeNotification(n->powerRef);
 	if (type == kIOMessageSystemWillSleep && delayWillSleep && strcmp(ref, "g") == 0) {
 		n->returnValue = 5 * 1000 * 1000; /* answers later, from another thread */
-		delayedRef = n->powerRef;
+		__atomic_store_n(&delayedRef, n->powerRef, __ATOMIC_RELEASE);
 	}
 	return kIOReturnSuccess;
 }
@@ -316,9 +316,13 @@ sleep_handler(void *target, void *ref, UInt32 type, IOService *provider, void *a
 static void
 late_acker(void *arg, wait_result_t wr)
 {
+	void *ref;
+
 	IOSleep(50);
+	while ((ref = __atomic_load_n(&delayedRef, __ATOMIC_ACQUIRE)) == NULL)
+		IOSleep(1);
 	__atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
-	(void)acknowledgeSleepWakeNotification(delayedRef);
+	(void)acknowledgeSleepWakeNotification(ref);
 }
 
 START_TEST(system_sleep_messages)
