@@ -32,6 +32,7 @@ void bench_iokit_match(bench_report_fn report);
 void bench_iouc(bench_report_fn report);
 void bench_iomem(bench_report_fn report);
 void bench_dbgargs(bench_report_fn report);
+void bench_pm(bench_report_fn report);
 
 /* Timing a real client process (bench/client.c). */
 /* The path of tests/helpers/<name> next to this harness; 0 when it is executable. */

@@ -13,16 +13,16 @@
 #define _IOKIT_PWR_MGT_IOPMLOG_H
 
 enum PMLogEnum {
-	kPMLogSetParent = 1,          /* joined a power parent: knows state, its output flags */
-	kPMLogAddChild = 2,           /* a power child joined us */
-	kPMLogRemoveChild = 3,        /* a power child left */
-	kPMLogControllingDriver = 4,  /* registerPowerDriver: number of states, version */
+	kPMLogSetParent = 1,             /* joined a power parent: knows state, its output flags */
+	kPMLogAddChild = 2,              /* a power child joined us */
+	kPMLogRemoveChild = 3,           /* a power child left */
+	kPMLogControllingDriver = 4,     /* registerPowerDriver: number of states, version */
 	kPMLogControllingDriverErr1 = 5, /* a power state of an unknown version */
 	kPMLogControllingDriverErr2 = 6, /* too many power states */
 	kPMLogControllingDriverErr3 = 7, /* no controlling driver */
 	kPMLogControllingDriverErr4 = 8, /* a change in progress */
-	kPMLogInterestedDriver = 9,   /* registerInterestedDriver */
-	kPMLogAcknowledgeErr1 = 10,   /* acknowledgePowerChange from an unknown object */
+	kPMLogInterestedDriver = 9,      /* registerInterestedDriver */
+	kPMLogAcknowledgeErr1 = 10,      /* acknowledgePowerChange from an unknown object */
 	kPMLogChildAcknowledge = 11,
 	kPMLogDriverAcknowledge = 12, /* an interested driver acknowledged */
 	kPMLogAcknowledgeErr2 = 13,
@@ -41,17 +41,17 @@ enum PMLogEnum {
 	kPMLogOverrideOff = 26,
 	kPMLogEnqueueErr = 27,
 	kPMLogCollapseQueue = 28,
-	kPMLogChangeDone = 29,        /* a change finished: new state, previous state */
-	kPMLogCtrlDriverTardy = 30,   /* setPowerState not acknowledged in time */
-	kPMLogIntDriverTardy = 31,    /* an interested driver not acknowledged in time */
+	kPMLogChangeDone = 29,      /* a change finished: new state, previous state */
+	kPMLogCtrlDriverTardy = 30, /* setPowerState not acknowledged in time */
+	kPMLogIntDriverTardy = 31,  /* an interested driver not acknowledged in time */
 	kPMLogStartAckTimer = 32,
 	kPMLogStartParentChange = 33, /* a change the power parent started: new state, current */
 	kPMLogAmendParentChange = 34,
 	kPMLogStartDeviceChange = 35, /* a change of our own: new state, current */
 	kPMLogRequestDenied = 36,
-	kPMLogControllingDriverErr5 = 37, /* too few power states */
-	kPMLogProgramHardware = 38,       /* setPowerState: service, state (negated: service, answer) */
-	kPMLogInformDriverPreChange = 39, /* powerStateWillChangeTo: service, state */
+	kPMLogControllingDriverErr5 = 37,  /* too few power states */
+	kPMLogProgramHardware = 38,        /* setPowerState: service, state (negated: service, answer) */
+	kPMLogInformDriverPreChange = 39,  /* powerStateWillChangeTo: service, state */
 	kPMLogInformDriverPostChange = 40, /* powerStateDidChangeTo: service, state */
 	kPMLogRemoveDriver = 41,
 	kPMLogSetIdleTimerPeriod = 42, /* seconds */
