@@ -50,8 +50,8 @@ bench_pm(bench_report_fn report)
 		fprintf(stderr, "pm: benchmark failed (see the kernel log)\n");
 		return;
 	}
-	report("PM sleep/wake cycle, 1,000 devices (10x99)", "ms", big,
-	       "2,000 setPowerState calls, direct", bigDirect);
+	report("PM sleep/wake cycle, 1,000 devices (10x99)", "ms", big, "2,000 setPowerState calls, direct",
+	       bigDirect);
 	report("PM sleep/wake per device, 1,000 devices", "us", big * 1000 / 1000,
 	       "per device, 100 devices (10x9)", small * 1000 / 100);
 }
