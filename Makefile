@@ -58,7 +58,7 @@ HOST_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -pthread -I.
 # Executables are linked non-PIE (code below 2 GB) so that kexts mapped in the low 2 GB reach
 # kernel symbols with 32-bit displacements, including objects built -fno-pic.
 LDFLAGS_ALL := -pthread -no-pie $(SANFLAGS)
-HOST_LIBS := $(PLIST_LIBS) -lelf -lrt
+HOST_LIBS := $(PLIST_LIBS) -ldw -lelf -lrt
 
 KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(O)/%.o)
 # The KPI export tables, generated from config/*.exports (mk/oskext.mk).
@@ -231,5 +231,7 @@ include mk/userclient.mk
 include mk/ionotify.mk
 # Memory mapped into a process: the test probe and the test kext (issue 6, iomem helper).
 include mk/iomem.mk
+# kdebug tracing: the trace tool (issue 8, kdebug helper).
+include mk/kdebug.mk
 # Power management: pmset and vdpower (issue 7, pm helper).
 include mk/pm.mk

@@ -31,7 +31,9 @@ void bench_iokit_wl(bench_report_fn report);
 void bench_iokit_match(bench_report_fn report);
 void bench_iouc(bench_report_fn report);
 void bench_iomem(bench_report_fn report);
+void bench_kdebug(bench_report_fn report);
 void bench_dbgargs(bench_report_fn report);
+void bench_pnp(bench_report_fn report);
 void bench_pm(bench_report_fn report);
 
 /* Timing a real client process (bench/client.c). */

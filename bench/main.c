@@ -127,7 +127,8 @@ static const struct area areas[] = {
         {"kctl", bench_kctl},         {"dev", bench_dev},
         {"iokit_wl", bench_iokit_wl}, {"iokit_match", bench_iokit_match},
         {"iouc", bench_iouc},         {"iomem", bench_iomem},
-        {"dbgargs", bench_dbgargs},   {"pm", bench_pm},
+        {"kdebug", bench_kdebug},     {"dbgargs", bench_dbgargs},
+        {"pnp", bench_pnp},           {"pm", bench_pm},
 };
 
 int

@@ -223,6 +223,55 @@ uint64_t khost_uptime_ns(void);
 void khost_calendar(int64_t *sec, int32_t *nsec);
 void khost_random(void *buf, size_t len);
 
+/* ---- symbols: code address -> function, file:line (host/symbolize.c, libdwfl) ---- */
+
+struct khost_symbol {
+	char func[128];       /* function (symbol) name, "" when unknown */
+	uint64_t func_offset; /* addr - the function's start */
+	char file[96];        /* source file's base name, "" without DWARF line info */
+	int line;             /* 0 when unknown */
+};
+/*
+ * Look addr up in an ELF relocatable object whose allocated sections' sh_addr
+ * are their load addresses (a kext's debug object). 0, ENOENT (no symbol nor
+ * line), ENOEXEC (not ELF), EINVAL, ENOMEM.
+ */
+int khost_symbolize(const void *elf, size_t size, uint64_t addr, struct khost_symbol *out);
+/* The same in the kernel executable itself; EBUSY instead of waiting for another lookup. */
+int khost_symbolize_kernel(uint64_t addr, struct khost_symbol *out);
+/* Bounds [lo, hi) of the kernel executable's code. */
+void khost_kernel_text(uintptr_t *lo, uintptr_t *hi);
+/* Open the kernel executable's symbols now (at boot), so a later panic need not. */
+void khost_symbolize_init(void);
+
+/* ---- faults (host/fault.c) ----------------------------------------------- */
+
+/* What the CPU reported when kernel code faulted (x86-64; Linux's signal frame). */
+struct khost_trap_state {
+	uint64_t rax, rbx, rcx, rdx, rsp, rbp, rsi, rdi;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags, cs, cr2, err;
+	uint64_t addr;               /* the signal's fault address (si_addr) */
+	uint64_t stack_lo, stack_hi; /* the thread's stack, for KHOST_TRAP_STACK_OVERFLOW */
+	uint32_t trapno;             /* the CPU's trap number (T_PAGE_FAULT 14, ...) */
+	uint32_t flags;              /* KHOST_TRAP_* */
+	int signo;                   /* the host signal (Linux numbering, for the message only) */
+	int code;                    /* si_code */
+};
+#define KHOST_TRAP_STACK_OVERFLOW 0x1 /* the fault address is in or just below the thread's guard page */
+#define KHOST_TRAP_SOFTWARE 0x2       /* a signal sent by software (abort, kill), not a CPU trap */
+
+/*
+ * Install the fault handlers (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
+ * SIGABRT) and give the calling thread an alternate signal stack. Threads
+ * made by khost_thread_create get their own alternate stack.
+ */
+int khost_fault_init(void);
+int khost_fault_altstack_init(void);
+void khost_fault_altstack_fini(void);
+/* End the process with KHOST_EXIT_PANIC if it is still running after `seconds`. */
+void khost_panic_deadline(unsigned int seconds);
+
 /* ---- entry points: implemented by the kernel, called by the host ---------- */
 
 struct kernel_boot_params {
@@ -239,6 +288,8 @@ int kernel_bootstrap(const struct kernel_boot_params *params);
 void kernel_hangup(void);
 /* Orderly shutdown: stop kernel threads, flush the log. Safe to call once. */
 void kernel_shutdown(void);
+/* Kernel code faulted (host/fault.c's signal handlers): panic with a trap report. */
+__attribute__((noreturn)) void kernel_fault(const struct khost_trap_state *ts);
 /* "Darwin Kernel Version ..." */
 const char *kernel_version_string(void);
 

@@ -5,7 +5,10 @@
  *   kexthost boot [--root DIR] [--boot-args "..."] [--daemon]
  *   kexthost run  [--root DIR] [--boot-args "..."] -- CMD [ARGS...]
  *   kexthost dmesg [--root DIR]
+ *   kexthost trace [--root DIR] start|stop|dump|stream|reset [ARGS...]
  *   kexthost devctl ARGS...  (runs the devctl next to this program)
+ *   kexthost panics [--root DIR]
+ *   kexthost symbolicate [--root DIR] [--kext BUNDLE]... REPORT
  *   kexthost version
  *
  * boot: creates the kernel root if needed, blocks SIGTERM/SIGINT/SIGHUP in
@@ -18,6 +21,9 @@
  * KEXTHOST_SOCKET, KEXTHOST_ROOT and KEXTHOST_PID set, then shuts the kernel
  * down and exits with CMD's status (or the kernel's, if it failed while CMD
  * succeeded).
+ * boot --reboot-on-panic (or the boot-arg reboot_on_panic=1): this process
+ * supervises a kernel child and boots it again with the same root and
+ * boot-args after a panic, at most SUPERVISE_MAX_BOOTS times a minute.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,23 +36,36 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 #include "host/khost.h"
 #include "host/msgbuf_read.h"
+#include "host/panics.h"
 
 struct boot_opts {
 	char root[PATH_MAX];
 	const char *boot_args;
 	int daemon;
+	int reboot_on_panic;
+	const char *kexts[16]; /* symbolicate --kext */
+	unsigned nkexts;
 };
+
+/* --reboot-on-panic: at most this many panics within SUPERVISE_WINDOW_S seconds, then give up. */
+#define SUPERVISE_MAX_BOOTS 5
+#define SUPERVISE_WINDOW_S 60
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: kexthost boot [--root DIR] [--boot-args \"ARGS\"] [--daemon]\n"
+	fprintf(f, "usage: kexthost boot [--root DIR] [--boot-args \"ARGS\"] [--daemon] [--reboot-on-panic]\n"
 	           "       kexthost run [--root DIR] [--boot-args \"ARGS\"] -- CMD [ARGS...]\n"
 	           "       kexthost dmesg [--root DIR]\n"
+	           "       kexthost trace [--root DIR] start|stop|dump|stream|reset [ARGS...]\n"
 	           "       kexthost devctl ARGS...\n"
+	           "       kexthost panics [--root DIR]\n"
+	           "       kexthost symbolicate [--root DIR] [--kext BUNDLE]... REPORT\n"
 	           "       kexthost version\n"
 	           "\n"
 	           "The kernel root defaults to build/root next to this program.\n"
@@ -104,6 +123,8 @@ parse_boot_opts(int argc, char **argv, struct boot_opts *o, int allow_daemon)
 	        {"root", required_argument, NULL, 'r'},
 	        {"boot-args", required_argument, NULL, 'b'},
 	        {"daemon", no_argument, NULL, 'd'},
+	        {"reboot-on-panic", no_argument, NULL, 'R'},
+	        {"kext", required_argument, NULL, 'k'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -112,8 +133,10 @@ parse_boot_opts(int argc, char **argv, struct boot_opts *o, int allow_daemon)
 	default_root(o->root, sizeof(o->root));
 	o->boot_args = "";
 	o->daemon = 0;
+	o->reboot_on_panic = 0;
+	o->nkexts = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+r:b:dh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:b:dRk:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			snprintf(o->root, sizeof(o->root), "%s", optarg);
@@ -125,6 +148,14 @@ parse_boot_opts(int argc, char **argv, struct boot_opts *o, int allow_daemon)
 			if (!allow_daemon)
 				return -1;
 			o->daemon = 1;
+			break;
+		case 'R':
+			o->reboot_on_panic = 1;
+			break;
+		case 'k':
+			if (o->nkexts >= sizeof(o->kexts) / sizeof(o->kexts[0]))
+				return -1;
+			o->kexts[o->nkexts++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -243,6 +274,80 @@ wait_status(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* reboot_on_panic=1 among the boot-args (a word of its own). */
+static int
+bootargs_reboot_on_panic(const char *args)
+{
+	const char *p = args;
+
+	while (p != NULL && (p = strstr(p, "reboot_on_panic=1")) != NULL) {
+		char after = p[sizeof("reboot_on_panic=1") - 1];
+		if ((p == args || p[-1] == ' ') && (after == '\0' || after == ' '))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/*
+ * Boot kernels in child processes until one ends other than by a panic, or
+ * too many panic within a minute. SIGTERM/SIGINT/SIGHUP go to the current
+ * kernel. Returns the last kernel's status.
+ */
+static int
+supervise(const struct boot_opts *o)
+{
+	time_t panics[SUPERVISE_MAX_BOOTS] = {0};
+	unsigned npanics = 0;
+	sigset_t set;
+	int status;
+
+	block_kernel_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (;;) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			perror("kexthost: fork");
+			return KHOST_EXIT_BOOT;
+		}
+		if (pid == 0) {
+			sigset_t none;
+			sigemptyset(&none);
+			pthread_sigmask(SIG_SETMASK, &none, NULL);
+			_exit(serve(o, -1));
+		}
+		for (;;) {
+			int sig = 0;
+			if (sigwait(&set, &sig) != 0)
+				continue;
+			if (sig == SIGCHLD) {
+				if (waitpid(pid, &status, WNOHANG) == pid)
+					break;
+				continue;
+			}
+			kill(pid, sig);
+		}
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (status != KHOST_EXIT_PANIC)
+			return status;
+		time_t now = time(NULL);
+		/* Keep the times of the last panics; give up when the oldest is within the window. */
+		if (npanics == SUPERVISE_MAX_BOOTS) {
+			memmove(panics, panics + 1, sizeof(panics[0]) * (SUPERVISE_MAX_BOOTS - 1));
+			npanics--;
+		}
+		panics[npanics++] = now;
+		if (npanics == SUPERVISE_MAX_BOOTS && now - panics[0] < SUPERVISE_WINDOW_S) {
+			fprintf(stderr, "kexthost: %d panics within %d seconds; not rebooting again\n",
+			        SUPERVISE_MAX_BOOTS, SUPERVISE_WINDOW_S);
+			return status;
+		}
+		fprintf(stderr, "kexthost: kernel panicked; rebooting (see `kexthost panics --root %s`)\n",
+		        o->root);
+	}
+}
+
 static int
 cmd_boot(int argc, char **argv)
 {
@@ -273,6 +378,8 @@ cmd_boot(int argc, char **argv)
 		printf("kexthost: kernel running as pid %d (root %s)\n", (int)pid, o.root);
 		return 0;
 	}
+	if (o.reboot_on_panic || bootargs_reboot_on_panic(o.boot_args))
+		return supervise(&o);
 	return serve(&o, -1);
 }
 
@@ -356,6 +463,68 @@ cmd_dmesg(int argc, char **argv)
 	return msgbuf_dump(path, stdout, 0) == 0 ? 0 : 1;
 }
 
+static int
+cmd_panics(int argc, char **argv)
+{
+	struct boot_opts o;
+
+	if (parse_boot_opts(argc, argv, &o, 0) != 0 || optind != argc) {
+		usage(stderr);
+		return KHOST_EXIT_USAGE;
+	}
+	return panics_list(o.root, stdout);
+}
+
+static int
+cmd_symbolicate(int argc, char **argv)
+{
+	struct boot_opts o;
+
+	if (parse_boot_opts(argc, argv, &o, 0) != 0 || optind != argc - 1) {
+		usage(stderr);
+		return KHOST_EXIT_USAGE;
+	}
+	return panics_symbolicate(argv[optind], o.root, o.kexts, o.nkexts, stdout);
+}
+
+/*
+ * trace: run the kdebug tracer (bin/trace next to this program, tools/trace.c)
+ * against the kernel of --root (or the one KEXTHOST_SOCKET already names).
+ */
+static int
+cmd_trace(int argc, char **argv)
+{
+	char root[PATH_MAX], exe[PATH_MAX], sock[PATH_MAX + 32];
+	ssize_t n;
+	int first = 1;
+
+	default_root(root, sizeof(root));
+	if (argc > 2 && strcmp(argv[1], "--root") == 0) {
+		snprintf(root, sizeof(root), "%s", argv[2]);
+		first = 3;
+	}
+	if (first >= argc) {
+		usage(stderr);
+		return KHOST_EXIT_USAGE;
+	}
+	if (first == 3 || getenv("KEXTHOST_SOCKET") == NULL) {
+		snprintf(sock, sizeof(sock), "%s/var/run/kexthost.sock", root);
+		setenv("KEXTHOST_SOCKET", sock, 1);
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		perror("kexthost: /proc/self/exe");
+		return 1;
+	}
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	snprintf(slash + 1, sizeof(exe) - (size_t)(slash + 1 - exe), "trace");
+	argv[first - 1] = exe;
+	execv(exe, &argv[first - 1]);
+	fprintf(stderr, "kexthost: cannot run %s: %s\n", exe, strerror(errno));
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -370,8 +539,14 @@ main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "dmesg") == 0)
 		return cmd_dmesg(argc - 1, argv + 1);
+	if (strcmp(cmd, "trace") == 0)
+		return cmd_trace(argc - 1, argv + 1);
 	if (strcmp(cmd, "devctl") == 0)
 		return cmd_devctl(argc - 1, argv + 1);
+	if (strcmp(cmd, "panics") == 0)
+		return cmd_panics(argc - 1, argv + 1);
+	if (strcmp(cmd, "symbolicate") == 0)
+		return cmd_symbolicate(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0) {
 		printf("%s\n", kernel_version_string());
 		return 0;

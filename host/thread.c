@@ -77,7 +77,10 @@ thread_trampoline(void *arg)
 	self_thread = t;
 	self_stack_lo = t->stack_lo;
 	self_stack_hi = t->stack_hi;
+	/* Faults are reported on an alternate stack: the thread's own may be what overflowed. */
+	(void)khost_fault_altstack_init();
 	t->fn(t->arg);
+	khost_fault_altstack_fini();
 	pthread_mutex_lock(&zombie_lock);
 	t->next_zombie = zombies;
 	zombies = t;

@@ -341,4 +341,105 @@ else
 fi
 # ==== end of power management =========================================================
 
+# ==== Plug and play (issue 7, pnp2) ====================================================
+step "17. Plug and play: hot-add a device (its driver matches and starts), vdwatch shows the events, orderly and surprise removal"
+cat > "$BUILD/demo-pnp.sh" << 'EOS'
+show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
+seen() { # seen ERE [N]: vdwatch printed N (default 1) lines matching ERE (waits 10 s at most)
+	i=0
+	until [ "$(grep -Ec "$1" "$KEXTHOST_ROOT/vdwatch.out" 2> /dev/null)" -ge "${2:-1}" ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || { echo "  (timed out waiting for '$1')"; return 1; }
+		sleep 0.05
+	done
+}
+show ioreg -w0 -r -n IOVirtualBus
+echo '$ vdwatch --call-every 20 &     (another process: matching + interest notifications, a call every 20 ms)'
+vdwatch --call-every 20 --timeout 20000 > "$KEXTHOST_ROOT/vdwatch.out" 2>&1 &
+w=$!
+seen '^vdwatch: watching'
+echo '$ devctl add --name pnp --prop VendorID=0x1234 --prop ProductID=1 --sprop Color=blue --interrupts 1'
+id=$(devctl add --name pnp --prop VendorID=0x1234 --prop ProductID=1 --sprop Color=blue --interrupts 1)
+echo "  $id"
+seen 'kVDGetInfo ok'
+show devctl list
+show ioreg -w0 -r -n IOVirtualBus
+show devctl remove "$id"
+seen 'close '
+id=$(devctl add --name pnp --prop VendorID=0x1234 --prop ProductID=1 --interrupts 1)
+echo "\$ devctl add ... (a second device: $id)"
+seen 'kVDGetInfo ok' 2
+show devctl remove "$id" --surprise
+seen 'kIOReturnNoDevice'
+kill -TERM $w
+wait $w || true
+echo '  (vdwatch, as it happened: the terminated notification (phase 1), then the interest message'
+echo '   (phase 2); calls fail cleanly from the removal on: not attached after an orderly removal,'
+echo '   no device after a surprise one)'
+sed 's/^/  /' "$KEXTHOST_ROOT/vdwatch.out"
+show ioreg -w0 -r -n IOVirtualBus
+EOS
+if [ "$(id -u)" = 0 ]; then
+	echo "\$ $K run --root $root -- sh demo-pnp.sh"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-pnp.sh"
+else
+	echo "  (skipped: installing kexts needs root)"
+fi
+# ==== end of plug and play ==============================================================
+
+# ==== kdebug tracing (issue 8; written by the kdebug helper) ==========================
+step "18. Tracing: trace a kext load with kexthost trace; text here, a Perfetto timeline in JSON"
+if [ "$(id -u)" = 0 ] && [ -d "$root/Extensions/HelloKext.kext" ]; then
+	cat > "$BUILD/demo-trace.sh" << 'EOS'
+set -eu
+T=$(dirname "$KEXTHOST_ROOT")/demo-trace.json
+echo '$ kexthost trace start --class 1     (DBG_MACH: Mach traps and kext loads)'
+kexthost trace start --class 1
+kextload -b com.example.kext.HelloKext > /dev/null 2>&1
+kextunload -b com.example.kext.HelloKext > /dev/null 2>&1
+kexthost trace stop
+echo "\$ kexthost trace dump --json $T | grep KEXT_"
+kexthost trace dump --json "$T" 2> /dev/null | grep KEXT_ | sed 's/^/  /'
+echo "  (open $T in https://ui.perfetto.dev for the timeline)"
+kexthost trace reset
+EOS
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-trace.sh"
+else
+	echo "  (skipped: needs root and the HelloKext installed by step 7)"
+fi
+# ==== end of kdebug tracing ===========================================================
+
+# ==== a kext bug ends in a panic report (issue 8) =======================================
+step "19. A kext bug: the Buggy sample dereferences NULL; the kernel panics with a report"
+if [ "$(id -u)" = 0 ]; then
+	proot=$BUILD/demo-panic-root
+	rm -rf "$proot"
+	mkdir -p "$proot/Extensions"
+	cp -R "$BUILD/kexts/Buggy.kext" "$proot/Extensions/"
+	chown -R 0:0 "$proot/Extensions"
+	chmod -R go-w "$proot/Extensions"
+	echo "\$ $K boot --root $proot &; kextload Buggy.kext; buggy-trigger null"
+	$K boot --root "$proot" > "$BUILD/demo-panic.console" 2>&1 &
+	pk=$!
+	i=0
+	until [ -S "$proot/var/run/kexthost.sock" ] && $K dmesg --root "$proot" 2> /dev/null | grep -q 'kernel ready'; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || break
+		sleep 0.05
+	done
+	KEXTHOST_SOCKET=$proot/var/run/kexthost.sock $KB/kextload "$proot/Extensions/Buggy.kext" | sed 's/^/  /'
+	KEXTHOST_SOCKET=$proot/var/run/kexthost.sock $KB/buggy-trigger null 2>&1 | sed 's/^/  /' || true
+	wait $pk || echo "  (kernel exit status $?: 70 = panic)"
+	echo '  (the report, from the console:)'
+	sed -n '/^panic(/,/^Kext load layout/p' "$BUILD/demo-panic.console" | sed 's/^/  /'
+	echo "\$ $K panics --root $proot"
+	$K panics --root "$proot" | sed 's/^/  /'
+	echo "\$ $K symbolicate --root $proot <report>   (the backtrace with source lines)"
+	for r in "$proot"/Library/Logs/DiagnosticReports/Kernel-*.panic; do
+		$K symbolicate --root "$proot" "$r" | sed -n '/^Backtrace/,/Kernel Extensions/p' | head -4 | sed 's/^/  /'
+	done
+else
+	echo "  (skipped: loading kexts needs root)"
+fi
+
 step "Next: make check (tests), make bench (figures), docs/ARCHITECTURE.md, docs/KEXTS.md, docs/USERKERNEL.md, docs/IOKIT.md, docs/DEBUGGING.md"

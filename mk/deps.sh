@@ -2,7 +2,7 @@
 # deps.sh — install the Debian packages the build and tests need (when root),
 # or print the exact command to run (when not).
 set -eu
-pkgs="gcc make binutils pkg-config check libplist-dev libelf-dev clang-format clang libclang-rt-14-dev"
+pkgs="gcc make binutils pkg-config check libplist-dev libelf-dev libdw-dev clang-format clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

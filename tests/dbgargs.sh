@@ -9,27 +9,14 @@
 #    one with OSBundleRequired "Safe Boot" loads;
 #  - without -x the same kext loads, and kern.safeboot is 0.
 set -eu
-BUILD=${BUILD:-build}
-BIN=$(cd "$BUILD/bin" && pwd)
-KEXTS=$(cd "$BUILD/kexts" && pwd)
-fail() { echo "FAIL: $*"; exit 1; }
-
-if [ "$(id -u)" != 0 ]; then
-	echo "dbgargs.sh: skipped (installing kexts needs root)"
-	exit 0
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-root=$work/root
-mkdir -p "$root/Extensions"
-cp -R "$KEXTS/VirtualDevice.kext" "$KEXTS/HelloKext.kext" "$root/Extensions/"
+. tests/lib/root.sh
+kh_need_root "installing kexts needs root"
+kh_work_root VirtualDevice HelloKext
 # A copy of HelloKext that declares it is needed in safe boot.
 cp -R "$KEXTS/HelloKext.kext" "$root/Extensions/SafeHello.kext"
 sed -i -e '0,/<dict>/s//<dict>\n\t<key>OSBundleRequired<\/key>\n\t<string>Safe Boot<\/string>/' \
 	-e 's/com.example.kext.HelloKext/com.example.kext.SafeHello/' "$root/Extensions/SafeHello.kext/Contents/Info.plist"
-chown -R 0:0 "$root/Extensions"
-chmod -R go-w "$root/Extensions"
+kh_fix_perms
 
 # ---- io= ----
 cat > "$work/io.sh" << 'EOF'

@@ -15,23 +15,9 @@
 #    execute, an alert answered on kuncd's terminal; no agent (MACH_SEND_INVALID_DEST);
 #    a non-root agent refused.
 set -eu
-BUILD=${BUILD:-build}
-BIN=$(cd "$BUILD/bin" && pwd)
-KEXTS=$(cd "$BUILD/kexts" && pwd)
-fail() { echo "FAIL: $*"; exit 1; }
-
-if [ "$(id -u)" != 0 ]; then
-	echo "kctl.sh: skipped (loading kexts needs root)"
-	exit 0
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-root=$work/root
-mkdir -p "$root/Extensions"
-cp -R "$KEXTS/KernCtlSample.kext" "$root/Extensions/"
-chown -R 0:0 "$root/Extensions"
-chmod -R go-w "$root/Extensions"
+. tests/lib/root.sh
+kh_need_root "loading kexts needs root"
+kh_work_root KernCtlSample
 
 cat > "$work/t.sh" << 'EOF'
 set -eu

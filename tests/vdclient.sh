@@ -18,23 +18,9 @@
 #  - the nub removed under a sleeping call: the call is aborted, the driver
 #    stops, nothing hangs.
 set -eu
-BUILD=${BUILD:-build}
-BIN=$(cd "$BUILD/bin" && pwd)
-KEXTS=$(cd "$BUILD/kexts" && pwd)
-fail() { echo "FAIL: $*"; exit 1; }
-
-if [ "$(id -u)" != 0 ]; then
-	echo "vdclient.sh: skipped (installing kexts needs root)"
-	exit 0
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-root=$work/root
-mkdir -p "$root/Extensions"
-cp -R "$KEXTS/VirtualDevice.kext" "$root/Extensions/"
-chown -R 0:0 "$root/Extensions"
-chmod -R go-w "$root/Extensions"
+. tests/lib/root.sh
+kh_need_root "installing kexts needs root"
+kh_work_root VirtualDevice
 
 cat > "$work/t.sh" << 'EOF'
 set -eu

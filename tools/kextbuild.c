@@ -477,6 +477,11 @@ main(int argc, char **argv)
 		push(&cmd, "-mno-red-zone");
 		push(&cmd, "-mgeneral-regs-only");
 		push(&cmd, "-fno-stack-protector");
+		/* Probe every page of a large stack frame, so it faults in the guard page (a
+		 * kernel stack overflow report) instead of writing past it into other memory. */
+		push(&cmd, "-fstack-clash-protection");
+		/* Frame pointers, as Apple's kernel ABI keeps them: panic backtraces walk them. */
+		push(&cmd, "-fno-omit-frame-pointer");
 		push(&cmd, "-DKERNEL");
 		push(&cmd, "-DKEXTHOST");
 		push(&cmd, "-Wall");

@@ -13,6 +13,7 @@
  */
 #include <sys/systm.h>
 #include <sys/errno.h>
+#include <sys/kdebug.h>
 #include <kern/kalloc.h>
 #include "bsd/sys/proc_internal.h"
 #include "bsd/kern/kern_request.h"
@@ -159,7 +160,11 @@ mach_trap_execute(proc_t p, const void *payload, size_t len, struct kreq_buf *re
 		}
 		memcpy(msg, (const uint8_t *)payload + KHMT_REQUEST_SIZE, rq.msg_len);
 	}
+	KERNEL_DEBUG_CONSTANT_IST(KDEBUG_TRACE, MACHDBG_CODE(DBG_MACH_EXCP_SC, rq.trap) | DBG_FUNC_START,
+	                          rq.args[0], rq.args[1], rq.args[2], rq.args[3], 0);
 	rp.kr = mach_trap_run(p, &rq, msg, &retval, &out);
+	KERNEL_DEBUG_CONSTANT_IST(KDEBUG_TRACE, MACHDBG_CODE(DBG_MACH_EXCP_SC, rq.trap) | DBG_FUNC_END, rp.kr,
+	                          retval, 0, proc_pid(p), 0);
 	if (!in_call)
 		proc_call_end(p);
 	if (msg != NULL && msg != (void *)small)

@@ -131,6 +131,7 @@ SYSCTL_INT(_hw, OID_AUTO, cpu64bit_capable, MIB_RO, NULL, 1, "");
 
 extern uint64_t sysctl_calls;
 extern struct sysctl_oid sysctl__kern_kexthost_devfs;
+extern struct sysctl_oid sysctl__kern_kdebug;
 static int mib_test_int;
 static int mib_test_anybody;
 static char mib_test_string[64];
@@ -193,6 +194,7 @@ struct sysctl_oid *const sysctl_kernel_oids[] = {
         &sysctl__hw_cputype,
         &sysctl__hw_cpu64bit_capable,
         &sysctl__kern_kexthost_devfs,
+        &sysctl__kern_kdebug,
         &sysctl__debug_sysctl_calls,
         &sysctl__debug_test_int,
         &sysctl__debug_test_anybody,

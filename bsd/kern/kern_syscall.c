@@ -12,6 +12,7 @@
  */
 #include <sys/systm.h>
 #include <sys/errno.h>
+#include <sys/kdebug.h>
 #include <kern/kalloc.h>
 #include "bsd/sys/proc_internal.h"
 #include "bsd/sys/syscall_internal.h"
@@ -60,6 +61,7 @@ syscall_dispatch(proc_t p, uint32_t number, const uint64_t *args, unsigned int n
 {
 	uint64_t slots[KHSC_MAXARGS] = {0};
 	const struct sysent_reg *r;
+	int err;
 
 	*retval = 0;
 	if (number >= KH_SYS_MAXSYSCALL || (r = sysent[number]) == NULL)
@@ -69,7 +71,12 @@ syscall_dispatch(proc_t p, uint32_t number, const uint64_t *args, unsigned int n
 	/* Missing arguments read as 0, as unused registers would. */
 	for (unsigned int i = 0; i < nargs; i++)
 		slots[i] = args[i];
-	return r->sy_call(p, slots, retval);
+	KERNEL_DEBUG_CONSTANT_IST(KDEBUG_TRACE, BSDDBG_CODE(DBG_BSD_EXCP_SC, number) | DBG_FUNC_START,
+	                          slots[0], slots[1], slots[2], slots[3], 0);
+	err = r->sy_call(p, slots, retval);
+	KERNEL_DEBUG_CONSTANT_IST(KDEBUG_TRACE, BSDDBG_CODE(DBG_BSD_EXCP_SC, number) | DBG_FUNC_END, err,
+	                          *retval, 0, proc_pid(p), 0);
+	return err;
 }
 
 /* ---- the message ---------------------------------------------------------- */

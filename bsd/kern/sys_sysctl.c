@@ -13,6 +13,7 @@
 #include <sys/proc.h>
 #include <kern/kalloc.h>
 #include "bsd/kern/kern_sysctl.h"
+#include "bsd/kern/kdebug_internal.h"
 #include "bsd/sys/proc_internal.h"
 #include "bsd/sys/syscall_internal.h"
 
@@ -36,7 +37,7 @@ sys___sysctl(proc_t p, struct sysctl_args *uap, user_ssize_t *retval)
 	uint64_t oldlen64 = 0;
 	size_t oldlen = 0, cap = 0;
 	void *oldbuf = NULL, *newbuf = NULL;
-	size_t newlen = 0;
+	size_t newlen = 0, unit;
 	int err;
 
 	if (uap->namelen == 0 || uap->namelen > CTL_MAXNAME)
@@ -49,6 +50,10 @@ sys___sysctl(proc_t p, struct sysctl_args *uap, user_ssize_t *retval)
 		if (err != 0)
 			return err;
 	}
+	/* kern.kdebug's KERN_KDREADTR counts *oldlenp in records, not bytes (Darwin's ABI). */
+	unit = kdbg_oldlen_unit(name, uap->namelen);
+	if (unit > 1)
+		oldlen64 = oldlen64 > SYSCTL_OLD_MAX / unit ? SYSCTL_OLD_MAX : oldlen64 * unit;
 	if (uap->new != USER_ADDR_NULL) {
 		if (uap->newlen > SYSCTL_NEW_MAX)
 			return E2BIG;
@@ -79,7 +84,7 @@ sys___sysctl(proc_t p, struct sysctl_args *uap, user_ssize_t *retval)
 	if ((err == 0 || err == ENOMEM) && uap->oldlenp != USER_ADDR_NULL) {
 		int e2;
 
-		oldlen64 = oldlen;
+		oldlen64 = oldlen / unit;
 		e2 = copyout(&oldlen64, uap->oldlenp, sizeof(oldlen64));
 		if (e2 != 0)
 			err = e2;

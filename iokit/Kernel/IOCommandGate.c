@@ -11,6 +11,7 @@
 #include <IOKit/IOCommandGate.h>
 #include <IOKit/IOLib.h>
 #include <kern/debug.h>
+#include "bsd/kern/kdebug_internal.h"
 #include <kern/sched_prim.h>
 
 static void IOCommandGate_setWorkLoopImpl(IOEventSource *es, IOWorkLoop *workLoop);
@@ -126,7 +127,10 @@ IOCommandGate_runAction(IOCommandGate *self, IOCommandGate_Action action, void *
 			}
 		}
 	}
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOCMDQ, IOCMDQ_ACTION) | DBG_FUNC_START, es->owner, action, 0,
+	                      0, 0);
 	res = action(es->owner, arg0, arg1, arg2, arg3);
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOCMDQ, IOCMDQ_ACTION) | DBG_FUNC_END, res, 0, 0, 0, 0);
 out:
 	IOWorkLoop_openGate(wl);
 	return res;
@@ -160,7 +164,10 @@ IOCommandGate_attemptAction(IOCommandGate *self, IOCommandGate_Action action, vo
 	if (!IOWorkLoop_onThread(wl) && !IOEventSource_isEnabled(es)) {
 		res = kIOReturnNotPermitted;
 	} else {
+		KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOCMDQ, IOCMDQ_ACTION) | DBG_FUNC_START, es->owner,
+		                      action, 0, 0, 0);
 		res = action(es->owner, arg0, arg1, arg2, arg3);
+		KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOCMDQ, IOCMDQ_ACTION) | DBG_FUNC_END, res, 0, 0, 0, 0);
 	}
 	IOWorkLoop_openGate(wl);
 	return res;

@@ -11,6 +11,7 @@
 #include <IOKit/IOInterruptEventSource.h>
 #include <IOKit/IOWorkLoop.h>
 #include <IOKit/IOLib.h>
+#include "bsd/kern/kdebug_internal.h"
 
 static void IOInterruptEventSource_setWorkLoopImpl(IOEventSource *es, IOWorkLoop *workLoop);
 static void IOInterruptEventSource_enableImpl(IOEventSource *es);
@@ -158,7 +159,10 @@ IOInterruptEventSource_checkForWorkImpl(IOEventSource *es)
 	}
 	self->consumerCount = produced;
 	if (action != NULL) {
+		KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOINTES, IOINTES_ACTION) | DBG_FUNC_START, es->owner, n,
+		                      0, 0, 0);
 		action(es->owner, self, (int)n);
+		KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOINTES, IOINTES_ACTION) | DBG_FUNC_END, 0, 0, 0, 0, 0);
 	}
 	if (self->autoDisable && !self->explicitDisable && self->registered) {
 		(void)IOService_enableInterrupt(self->provider, self->intIndex);

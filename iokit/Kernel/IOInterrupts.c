@@ -15,12 +15,14 @@
  * Everything is created on first use, so no boot step is needed.
  */
 #include <IOKit/IOInterrupts.h>
+#include <IOKit/IOService.h>
 #include <IOKit/IOLib.h>
 #include <kern/debug.h>
 #include <kern/clock.h>
 #include <kern/locks.h>
 #include <kern/sched_prim.h>
 #include <kern/thread.h>
+#include "bsd/kern/kdebug_internal.h"
 
 struct iointr_line {
 	IOInterruptAction handler;
@@ -208,7 +210,10 @@ iointr_thread_main(void *param, wait_result_t wr)
 		source = line->source;
 		lck_mtx_unlock(iointr_lock);
 
+		KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOINTC, IOINTC_HANDLER) | DBG_FUNC_START,
+		                      IORegistryEntry_getRegistryEntryID(nub), source, 0, 0, 0);
 		handler(target, refCon, nub, source);
+		KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOINTC, IOINTC_HANDLER) | DBG_FUNC_END, 0, 0, 0, 0, 0);
 
 		lck_mtx_lock(iointr_lock);
 		line->active = 0;

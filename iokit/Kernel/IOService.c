@@ -11,6 +11,7 @@
  * family may override and which may message the owner) runs under a
  * separate recursive arbitration lock so a seize can call the owner's close.
  */
+#include <IOKit/IOInterrupts.h>
 #include <IOKit/IOLib.h>
 #include <IOKit/IOUserClient.h>
 #include <kern/clock.h>
@@ -518,14 +519,22 @@ IOService_powerStateChangeImpl(IOService *self, unsigned long capabilities, unsi
 	return kIOPMAckImplied;
 }
 
+/*
+ * What a service owns goes with it: its PM record, if PMinit made one, and a
+ * nub's interrupt sources, as XNU's free releases _interruptSources (the
+ * controller keys them by the nub's address, so left behind they leaked,
+ * and a later nub at the same address found them as its own).
+ */
 static void
 IOService_freeImpl(OSObject *obj)
 {
-	iopm_free((IOService *)obj); /* the PM record, if PMinit made one */
+	iopm_free((IOService *)obj);
+	IOInterrupts_nubFree((IOService *)obj);
 	OSSuperCallAs(IOService, OSObject, free, obj);
 }
 
 static const OSMethod IOService_methods[] = {
+        OSMethodOverride(OSObject, free, IOService_freeImpl),
         OSMethodOverride(IOService, probe, IOService_probeImpl),
         OSMethodOverride(IOService, start, IOService_startImpl),
         OSMethodOverride(IOService, stop, IOService_stopImpl),
@@ -551,7 +560,6 @@ static const OSMethod IOService_methods[] = {
         OSMethodOverride(IOService, getClient, IOService_getClientImpl),
         OSMethodOverride(IOService, powerStateWillChangeTo, IOService_powerStateChangeImpl),
         OSMethodOverride(IOService, powerStateDidChangeTo, IOService_powerStateChangeImpl),
-        OSMethodOverride(OSObject, free, IOService_freeImpl),
         OSMethodEnd,
 };
 OSDefineMetaClassAndStructors(IOService, IORegistryEntry, IOService_methods);

@@ -33,6 +33,7 @@
 #include "iokit/Kernel/IOKitCore.h"
 #include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "libkern/kext/OSKext.h"
+#include "bsd/kern/kdebug_internal.h"
 #include "osfmk/kern/watchdog.h"
 
 #define IOSVC_MAX_CONFIG_THREADS 16
@@ -516,7 +517,11 @@ iosvc_start_candidate(IOService *self, IOService *inst)
 		        IORegistryEntry_getName(self, NULL), OSObject_getRetainCount(inst));
 		t0 = mach_absolute_time();
 	}
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOSERVICE, IOSERVICE_KH_START) | DBG_FUNC_START,
+	                      IORegistryEntry_getRegistryEntryID(inst),
+	                      IORegistryEntry_getRegistryEntryID(self), 0, 0, 0);
 	ok = IOService_start(inst, self);
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOSERVICE, IOSERVICE_KH_START) | DBG_FUNC_END, ok, 0, 0, 0, 0);
 	if (flags & kIOLogStart) {
 		uint64_t ns = mach_absolute_time() - t0; /* the timebase is 1:1 nanoseconds here */
 
@@ -731,8 +736,8 @@ iosvc_probe_candidates(IOService *self, OSOrderedSet *matches)
 	OSSafeReleaseNULL(family);
 }
 
-void
-iosvc_do_service_match(IOService *self, IOOptionBits options)
+static void
+iosvc_do_service_match_untraced(IOService *self, IOOptionBits options)
 {
 	bool keepGuessing = true, reRegistered = true, first;
 	SInt32 generation = 0;
@@ -785,6 +790,16 @@ iosvc_do_service_match(IOService *self, IOOptionBits options)
 	(void)iosvc_adjust_busy_locked(self, -1);
 	iosvc_unlock();
 	iosvc_wake_waiters();
+}
+
+/* Matching on one service, as one interval in a kdebug trace. */
+void
+iosvc_do_service_match(IOService *self, IOOptionBits options)
+{
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOSERVICE, IOSERVICE_KH_MATCH) | DBG_FUNC_START,
+	                      IORegistryEntry_getRegistryEntryID(self), 0, 0, 0, 0);
+	iosvc_do_service_match_untraced(self, options);
+	KERNEL_DEBUG_CONSTANT(IOKDBG_CODE(DBG_IOSERVICE, IOSERVICE_KH_MATCH) | DBG_FUNC_END, 0, 0, 0, 0, 0);
 }
 
 void

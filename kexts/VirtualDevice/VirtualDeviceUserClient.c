@@ -26,7 +26,8 @@
  * Shutdown: stop() marks the client stopping, wakes sleepers and waits
  * until none is left inside, aborts a pending operation (its completion
  * carries kIOReturnAborted), then takes its sources off the loop. Calls
- * that arrive later get kIOReturnOffline. The client keeps the driver and
+ * that arrive later get kIOReturnNotAttached (kIOReturnNoDevice after a
+ * surprise removal; kIOReturnOffline if still active). The client keeps the driver and
  * its work loop retained until free(), so a late call never touches freed
  * memory. clientDied (the process exited without closing) is counted in
  * the driver's "ClientsDied" property.
@@ -315,8 +316,16 @@ VirtualDeviceUserClient_externalMethod(IOUserClient *uc, uint32_t selector, IOEx
 		return kIOReturnNotReady; /* never started */
 	ret = IOCommandGate_runAction(self->gate, vduc_gatedMethod, (void *)(uintptr_t)selector, args, NULL,
 	                              NULL);
-	/* A gate already off the loop (after stop) is the same as a stopping client. */
-	return ret == kIOReturnNotReady ? kIOReturnOffline : ret;
+	if (ret != kIOReturnNotReady)
+		return ret;
+	/*
+	 * The gate is off the loop: we have stopped. A removed device keeps
+	 * answering as one (the same errors as in the gate, so a program sees
+	 * one consistent answer however late it calls); else we are offline.
+	 */
+	if (self->driver->gone)
+		return kIOReturnNoDevice;
+	return IOService_isInactive(self) ? kIOReturnNotAttached : kIOReturnOffline;
 }
 
 /* Gate action: the counters page, retained, unless the client is on its way out. */

@@ -21,6 +21,7 @@ kh_sysctl(const int *name, unsigned int namelen, void *oldp, size_t *oldlenp, co
 	unsigned int nr = 0;
 	uint64_t a[6];
 	uint64_t oldlen = oldlenp != NULL ? (uint64_t)*oldlenp : 0;
+	uint64_t oldbytes = oldlen;
 	int64_t rv;
 	int err;
 
@@ -37,8 +38,11 @@ kh_sysctl(const int *name, unsigned int namelen, void *oldp, size_t *oldlenp, co
 	r[nr++] = (struct kh_region){name, namelen * sizeof(int), KHSC_R_IN};
 	if (oldlenp != NULL)
 		r[nr++] = (struct kh_region){&oldlen, sizeof(oldlen), KHSC_R_IN | KHSC_R_OUT};
-	if (oldp != NULL && oldlen != 0 && oldlen <= KHSC_MAX_REGION)
-		r[nr++] = (struct kh_region){oldp, (size_t)oldlen, KHSC_R_OUT};
+	/* kern.kdebug's KERN_KDREADTR counts oldlen in 64-byte records (Darwin's ABI). */
+	if (namelen >= 3 && name[0] == 1 && name[1] == 24 && name[2] == 10)
+		oldbytes = oldlen <= KHSC_MAX_REGION / 64 ? oldlen * 64 : 0;
+	if (oldp != NULL && oldbytes != 0 && oldbytes <= KHSC_MAX_REGION)
+		r[nr++] = (struct kh_region){oldp, (size_t)oldbytes, KHSC_R_OUT};
 	if (newp != NULL && newlen != 0 && newlen <= KHSC_MAX_REGION)
 		r[nr++] = (struct kh_region){newp, newlen, KHSC_R_IN};
 	err = kh_syscall(KH_SYS___sysctl, a, 6, r, nr, &rv);

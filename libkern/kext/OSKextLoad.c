@@ -28,6 +28,7 @@
 #include "libkern/gen/OSMalloc_internal.h"
 #include "libkern/kext/kext_internal.h"
 #include "libkern/kxld/kxld.h"
+#include "bsd/kern/kdebug_internal.h"
 
 static OSArray *oskext_loaded_list;       /* load order */
 static OSDictionary *oskext_loaded_by_id; /* bundle identifier -> kext (hashed lookups) */
@@ -549,8 +550,8 @@ oskext_unlink(OSKext *k)
 	oskext_unmap(k);
 }
 
-OSReturn
-oskext_load_one(OSKext *k, uint32_t flags)
+static OSReturn
+oskext_load_one_untraced(OSKext *k, uint32_t flags)
 {
 	OSReturn result;
 
@@ -642,8 +643,8 @@ oskext_report_instances(OSKext *k)
 	return any;
 }
 
-OSReturn
-oskext_unload_one(OSKext *k, bool shutdown)
+static OSReturn
+oskext_unload_one_untraced(OSKext *k, bool shutdown)
 {
 	OSReturn result;
 
@@ -720,6 +721,49 @@ oskext_stop_all(void)
 			oskext_log(OSKEXT_LOG_PROGRESS, "Kext %s stopped at shutdown.", oskext_id(k));
 		}
 	}
+}
+
+/* ---- kdebug: kext load and unload as intervals (bsd/kern/kdebug_internal.h) ---- */
+
+static void
+oskext_trace(uint32_t debugid, const OSKext *k)
+{
+	uintptr_t a[4];
+
+	kdbg_pack_string(oskext_id(k), a);
+	KERNEL_DEBUG_CONSTANT(debugid | DBG_FUNC_START, a[0], a[1], a[2], a[3], 0);
+}
+
+OSReturn
+oskext_load_one(OSKext *k, uint32_t flags)
+{
+	OSReturn result;
+	bool traced = kdebug_enable != 0 && !(k->kflags & (OSKEXT_F_LOADED | OSKEXT_F_KERNEL_COMPONENT));
+
+	if (traced)
+		oskext_trace(MACHDBG_CODE(DBG_MACH_KH_KEXT, KH_KEXT_LOAD), k);
+	result = oskext_load_one_untraced(k, flags);
+	if (traced)
+		KERNEL_DEBUG_CONSTANT(MACHDBG_CODE(DBG_MACH_KH_KEXT, KH_KEXT_LOAD) | DBG_FUNC_END, result,
+		                      k->loadTag, k->address, k->size, 0);
+	return result;
+}
+
+OSReturn
+oskext_unload_one(OSKext *k, bool shutdown)
+{
+	OSReturn result;
+	OSKextLoadTag tag = k->loadTag;
+	bool traced = kdebug_enable != 0 && (k->kflags & OSKEXT_F_LOADED) &&
+	              !(k->kflags & OSKEXT_F_KERNEL_COMPONENT);
+
+	if (traced)
+		oskext_trace(MACHDBG_CODE(DBG_MACH_KH_KEXT, KH_KEXT_UNLOAD), k);
+	result = oskext_unload_one_untraced(k, shutdown);
+	if (traced)
+		KERNEL_DEBUG_CONSTANT(MACHDBG_CODE(DBG_MACH_KH_KEXT, KH_KEXT_UNLOAD) | DBG_FUNC_END, result,
+		                      tag, 0, 0, 0);
+	return result;
 }
 
 /* Debug objects travel base64-encoded in one XML reply (at most 16 MB, KHRQ_MAX_PAYLOAD). */

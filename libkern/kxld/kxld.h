@@ -139,6 +139,16 @@ int kxld_image_debug_object(const struct kxld_image *img, const void **obj, size
 /* The image containing addr, or NULL (for backtraces). Caller holds no lock afterwards. */
 struct kxld_image *kxld_image_for_address(uintptr_t addr);
 
+/*
+ * For reports (panics, watchdog): call fn for each linked image, newest
+ * first, until it returns non-zero, without ever blocking. The region lock
+ * is only tried: when it is busy (perhaps held by the reporting thread
+ * itself), EBUSY — or, with `force` (a panic: nothing will unlink an image
+ * any more), the list is walked without it. 0 otherwise.
+ */
+typedef int (*kxld_images_fn)(void *ctx, struct kxld_image *img);
+int kxld_images_apply_nowait(bool force, kxld_images_fn fn, void *ctx);
+
 /* ---- offline helpers (no mapping; for kextlibs, kextfind, kextutil -n) ------ */
 
 /*

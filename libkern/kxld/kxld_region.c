@@ -358,6 +358,27 @@ kxld_image_for_address(uintptr_t addr)
 	return img;
 }
 
+int
+kxld_images_apply_nowait(bool force, kxld_images_fn fn, void *ctx)
+{
+	struct kxld_image *img;
+	bool locked;
+
+	if (__atomic_load_n(&kxld_init_state, __ATOMIC_ACQUIRE) != 2)
+		return 0; /* no region: no images */
+	locked = lck_mtx_try_lock(kxld_region.lock);
+	if (!locked && !force)
+		return EBUSY;
+	/* Unlocked only in a panic: images are added at the head, so the walk sees a consistent list. */
+	for (img = __atomic_load_n(&kxld_region.images, __ATOMIC_ACQUIRE); img != NULL; img = img->next) {
+		if (fn(ctx, img) != 0)
+			break;
+	}
+	if (locked)
+		lck_mtx_unlock(kxld_region.lock);
+	return 0;
+}
+
 void
 kxld_region_stats(size_t *reserved, size_t *used, unsigned int *images)
 {

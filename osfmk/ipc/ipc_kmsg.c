@@ -12,6 +12,7 @@
  */
 #include <sys/systm.h>
 #include <sys/errno.h>
+#include <sys/kdebug.h>
 #include <kern/kalloc.h>
 #include "osfmk/ipc/ipc_internal.h"
 #include "osfmk/ipc/mig.h"
@@ -416,7 +417,9 @@ ipc_kmsg_trap(struct proc *p, struct ipc_space *space, const void *msg, uint32_t
 	} else {
 		req.args = (const uint8_t *)msg + off + sizeof(NDR_record_t);
 		req.args_len = send_size - off - sizeof(NDR_record_t);
+		KERNEL_DEBUG_CONSTANT(KDBG_MIGCODE(h.msgh_id) | DBG_FUNC_START, h.msgh_id, 0, 0, 0, 0);
 		kr = r->fn(&req, rep);
+		KERNEL_DEBUG_CONSTANT(KDBG_MIGCODE(h.msgh_id) | DBG_FUNC_END, kr, 0, 0, 0, 0);
 	}
 	if (kr == MIG_NO_REPLY || !(option & MACH_RCV_MSG)) {
 		mr = MACH_MSG_SUCCESS;

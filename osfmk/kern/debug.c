@@ -6,14 +6,20 @@
  *
  *     panic(cpu 1 caller 0x...): <message>
  *     Backtrace (CPU 1), Frame : Return Address
- *     0x<frame> : 0x<return address>
+ *     0x<frame> : 0x<return address> <what it is: debug_format_frame>
  *     ...
+ *           Kernel Extensions in backtrace:
+ *              <id>(<version>)[<UUID>]@0x<start>->0x<end>
+ *
  *     Kernel version:
  *     Darwin Kernel Version ...
  *     Boot args: ...
+ *     loaded kexts: ...
  *
- * to the kernel message buffer and the console, then ends the kernel
- * process with KHOST_EXIT_PANIC. Only one thread reports: another thread
+ * to the kernel message buffer, the console and a panic log file under the
+ * kernel root (debug_report.c), then ends the kernel process with
+ * KHOST_EXIT_PANIC. A fault in kernel code reports the same way with the
+ * trap and the registers first (debug_trap.c). Only one thread reports: another thread
  * that panics meanwhile waits for the process to end, and a panic on the
  * panicking thread itself (a panic while reporting) writes one raw line and
  * exits at once. The report is built in a static buffer because the
@@ -28,8 +34,10 @@
 #include "bsd/kern/subr_log.h"
 #include "osfmk/kern/debug_internal.h"
 
-#define PANIC_BUF_SIZE 8192
+#define PANIC_BUF_SIZE (48 * 1024)
 #define PANIC_MAX_FRAMES 32
+/* A report that has not finished by then is cut short (host/fault.c's deadline). */
+#define PANIC_DEADLINE_S 30
 /* How long a second panicking thread waits for the first to end the process. */
 #define PANIC_WAIT_NS (5ULL * 1000 * 1000 * 1000)
 
@@ -48,8 +56,13 @@ panic_active(void)
 __attribute__((__noinline__)) unsigned
 debug_backtrace(uintptr_t *frames, uintptr_t *rets, unsigned max, unsigned skip)
 {
+	return debug_backtrace_from((uintptr_t)__builtin_frame_address(0), frames, rets, max, skip);
+}
+
+unsigned
+debug_backtrace_from(uintptr_t fp, uintptr_t *frames, uintptr_t *rets, unsigned max, unsigned skip)
+{
 	uintptr_t lo = 0, hi = 0;
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
 	unsigned n = 0;
 
 	khost_thread_stack(&lo, &hi);
@@ -102,33 +115,72 @@ panic_reenter(const char *fmt)
 }
 
 size_t
-debug_format_frame(uintptr_t pc, char *buf, size_t size)
+panic_format_backtrace(char *buf, size_t size, int cpu, const uintptr_t *frames, const uintptr_t *rets,
+                       unsigned n, bool first_is_pc)
 {
-	return (size_t)scnprintf(buf, size, "0x%016lx", (unsigned long)pc);
+	size_t len = 0;
+
+	len += (size_t)scnprintf(buf + len, size - len, "Backtrace (CPU %d), Frame : Return Address\n", cpu);
+	for (unsigned i = 0; i < n; i++) {
+		len += (size_t)scnprintf(buf + len, size - len, "0x%016lx : ", (unsigned long)frames[i]);
+		if (i == 0 && first_is_pc) {
+			len += debug_format_frame(rets[i], buf + len, size - len);
+		} else {
+			len += debug_format_return(rets[i], buf + len, size - len);
+		}
+		len += (size_t)scnprintf(buf + len, size - len, "\n");
+	}
+	len += panic_format_kexts_in_backtrace(buf + len, size - len, rets, n);
+	return len;
 }
 
 size_t
 panic_format_report(char *buf, size_t size, int cpu, uintptr_t caller, const char *fmt, va_list ap)
 {
 	uintptr_t frames[PANIC_MAX_FRAMES], rets[PANIC_MAX_FRAMES];
-	const char *version = kernel_version_string();
-	const char *bootargs = PE_boot_args();
 	size_t len = 0;
 	unsigned n;
 
 	len += (size_t)scnprintf(buf + len, size - len, "panic(cpu %d caller 0x%lx): ", cpu,
 	                         (unsigned long)caller);
 	len += (size_t)vscnprintf(buf + len, size - len, fmt, ap);
-	len += (size_t)scnprintf(buf + len, size - len, "\nBacktrace (CPU %d), Frame : Return Address\n",
-	                         cpu);
+	len += (size_t)scnprintf(buf + len, size - len, "\n");
 	n = debug_backtrace(frames, rets, PANIC_MAX_FRAMES, 1);
-	for (unsigned i = 0; i < n; i++) {
-		len += (size_t)scnprintf(buf + len, size - len, "0x%016lx : 0x%016lx\n",
-		                         (unsigned long)frames[i], (unsigned long)rets[i]);
-	}
-	len += (size_t)scnprintf(buf + len, size - len, "\nKernel version:\n%s\nBoot args: %s\n",
-	                         version != NULL ? version : "(unknown)", bootargs != NULL ? bootargs : "");
+	len += panic_format_backtrace(buf + len, size - len, cpu, frames, rets, n, false);
+	len += panic_format_tail(buf + len, size - len);
 	return len;
+}
+
+int
+panic_enter(void)
+{
+	if (__atomic_exchange_n(&panic_entered, 1, __ATOMIC_ACQ_REL) != 0) {
+		return EBUSY;
+	}
+	__atomic_store_n(&panic_tid, khost_thread_id(), __ATOMIC_RELEASE);
+	khost_panic_deadline(PANIC_DEADLINE_S);
+	return 0;
+}
+
+void
+panic_finish(const char *report, size_t len)
+{
+	log_panic_write(report, len);
+	panic_write_log_file(report, len);
+	khost_exit(KHOST_EXIT_PANIC);
+}
+
+char *
+panic_buffer(size_t *size)
+{
+	*size = sizeof(panic_buf);
+	return panic_buf;
+}
+
+void
+panic_nested(const char *what)
+{
+	panic_reenter(what);
 }
 
 void
@@ -136,13 +188,11 @@ panic_with_caller(uintptr_t caller, const char *fmt, va_list ap)
 {
 	size_t len;
 
-	if (__atomic_exchange_n(&panic_entered, 1, __ATOMIC_ACQ_REL) != 0) {
+	if (panic_enter() != 0) {
 		panic_reenter(fmt);
 	}
-	__atomic_store_n(&panic_tid, khost_thread_id(), __ATOMIC_RELEASE);
 	len = panic_format_report(panic_buf, sizeof(panic_buf), khost_cpu_number(), caller, fmt, ap);
-	log_panic_write(panic_buf, len);
-	khost_exit(KHOST_EXIT_PANIC);
+	panic_finish(panic_buf, len);
 }
 
 void

@@ -10,6 +10,7 @@
 #include <pexpert/pexpert.h>
 #include "host/khost.h"
 #include "osfmk/kern/startup.h"
+#include "osfmk/kern/debug_internal.h"
 #include "bsd/kern/subr_log.h"
 #include "libkern/kxld/kxld.h"
 #include "libkern/kext/OSKext.h"
@@ -63,7 +64,7 @@ startup_selfcheck(void)
 int
 kernel_bootstrap(const struct kernel_boot_params *params)
 {
-	int err;
+	int err, fault_err;
 
 	if (kernel_booted)
 		return EBUSY;
@@ -71,6 +72,9 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 
 	PE_init_bootargs(params->boot_args);
 	debug_args_init();
+	/* Faults in kernel code panic with a report from here on; reports go under the root too. */
+	panic_set_root(params->root);
+	fault_err = khost_fault_init();
 	if (params->flags & KERNEL_BOOT_QUIET)
 		log_set_quiet(1);
 	err = log_init(params->root);
@@ -78,6 +82,9 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 		printf("kexthost: cannot map the message buffer under %s (errno %d); logging in memory\n",
 		       params->root, err);
 	printf("%s\n", kernel_version_string());
+	if (fault_err != 0)
+		printf("kexthost: cannot install the fault handlers (errno %d)\n", fault_err);
+	khost_symbolize_init();
 	printf("kexthost: boot-args \"%s\", %d CPUs, pid %d\n", PE_boot_args(), khost_ncpus(),
 	       khost_getpid());
 

@@ -260,7 +260,8 @@ watchdog_init(void)
 	unsigned int bound = 0, p = 0;
 	thread_t th;
 
-	watchdog_on = 0;
+	/* Relaxed atomics: other threads read the flag at every block (a plain load on x86). */
+	__atomic_store_n(&watchdog_on, 0, __ATOMIC_RELAXED);
 	wd_stop = 0;
 	if (!PE_parse_boot_argn("watchdog", &bound, sizeof(bound)) || bound == 0) {
 		return;
@@ -276,7 +277,7 @@ watchdog_init(void)
 	wd_running = 1;
 	if (kernel_thread_start(watchdog_main, NULL, &th) != KERN_SUCCESS) {
 		printf("watchdog: cannot start the watchdog thread\n");
-		watchdog_on = 0;
+		__atomic_store_n(&watchdog_on, 0, __ATOMIC_RELAXED);
 		wd_running = 0;
 		return;
 	}

@@ -42,15 +42,15 @@ void watchdog_shutdown(void);
 /* Blocked threads reported since boot (for tests). */
 uint64_t watchdog_report_count(void);
 
-#define WATCHDOG_BLOCK(self, kind, obj, owner)                          \
-	do {                                                            \
-		if (__improbable(watchdog_on))                          \
-			watchdog_block((self), (kind), (obj), (owner)); \
+#define WATCHDOG_BLOCK(self, kind, obj, owner)                                     \
+	do {                                                                       \
+		if (__improbable(__atomic_load_n(&watchdog_on, __ATOMIC_RELAXED))) \
+			watchdog_block((self), (kind), (obj), (owner));            \
 	} while (0)
-#define WATCHDOG_UNBLOCK(self)                  \
-	do {                                    \
-		if (__improbable(watchdog_on))  \
-			watchdog_unblock(self); \
+#define WATCHDOG_UNBLOCK(self)                                                     \
+	do {                                                                       \
+		if (__improbable(__atomic_load_n(&watchdog_on, __ATOMIC_RELAXED))) \
+			watchdog_unblock(self);                                    \
 	} while (0)
 
 #endif /* _KERN_WATCHDOG_H_ */

@@ -191,6 +191,99 @@ START_TEST(debugger_returns_with_debug_bootargs)
 }
 END_TEST
 
+/* A NULL dereference in kernel code is a page-fault panic (host/fault.c -> kernel_fault). */
+static int *volatile null_ptr;
+
+START_TEST(fault_panics_70)
+{
+	*null_ptr = 1;
+}
+END_TEST
+
+START_TEST(divide_error_panics_70)
+{
+	volatile int zero = 0;
+	ck_assert_int_eq(100 / zero, 0);
+}
+END_TEST
+
+START_TEST(trap_names_are_xnus)
+{
+	ck_assert_str_eq(trap_name(0), "divide error");
+	ck_assert_str_eq(trap_name(6), "invalid opcode");
+	ck_assert_str_eq(trap_name(13), "general protection");
+	ck_assert_str_eq(trap_name(14), "page fault");
+	ck_assert_str_eq(trap_name(19), "SSE floating point");
+	ck_assert_str_eq(trap_name(20), "Unknown");
+}
+END_TEST
+
+START_TEST(trap_report_format)
+{
+	static char buf[16384];
+	struct khost_trap_state ts;
+
+	memset(&ts, 0, sizeof(ts));
+	ts.rip = (uintptr_t)trap_report_format_fn + 4;
+	ts.rbp = (uintptr_t)__builtin_frame_address(0);
+	ts.rax = 0x1234;
+	ts.cr2 = 0x10;
+	ts.err = 6;
+	ts.trapno = 14;
+	size_t n = trap_format_report(buf, sizeof(buf), 2, &ts);
+	ck_assert_uint_eq(n, strlen(buf));
+	ck_assert(strprefix(buf, "panic(cpu 2 caller 0x"));
+	ck_assert_ptr_nonnull(strstr(buf, "): Kernel trap at 0x"));
+	ck_assert_ptr_nonnull(strstr(buf, ", type 14=page fault, registers:\nCR0: 0x0000000000000000, CR2: "
+	                                  "0x0000000000000010, CR3: "));
+	ck_assert_ptr_nonnull(strstr(buf, "\nRAX: 0x0000000000001234, RBX: "));
+	ck_assert_ptr_nonnull(strstr(buf, "\nFault CR2: 0x0000000000000010, Error code: 0x0000000000000006, "
+	                                  "Fault CPU: 0x2, PL: 0, VF: 0\n"));
+	/* the first frame is the faulting instruction, symbolicated from the executable's DWARF */
+	ck_assert_ptr_nonnull(strstr(buf, "Backtrace (CPU 2), Frame : Return Address\n0x"));
+	ck_assert_ptr_nonnull(strstr(buf, " trap_report_format_fn + 0x4 test_panic.c:"));
+	ck_assert_ptr_nonnull(strstr(buf, "\nloaded kexts:\n"));
+
+	ts.flags = KHOST_TRAP_STACK_OVERFLOW;
+	ts.addr = 0x7000;
+	ts.stack_lo = 0x8000;
+	ts.stack_hi = 0xc000;
+	trap_format_report(buf, sizeof(buf), 0, &ts);
+	ck_assert_ptr_nonnull(strstr(buf, "): Double fault at 0x"));
+	ck_assert_ptr_nonnull(strstr(buf,
+	                             "\nKernel stack overflow: fault address 0x7000 is below the thread's "
+	                             "stack [0x8000, 0xc000)"));
+}
+END_TEST
+
+START_TEST(panic_log_names)
+{
+	char name[64];
+
+	panic_log_name(0, 0, name, sizeof(name));
+	ck_assert_str_eq(name, "Kernel-1970-01-01-000000.panic");
+	panic_log_name(951782400 + 3723, 0, name, sizeof(name)); /* 2000-02-29 01:02:03 UTC */
+	ck_assert_str_eq(name, "Kernel-2000-02-29-010203.panic");
+	panic_log_name(1700000000, 2, name, sizeof(name));
+	ck_assert_str_eq(name, "Kernel-2023-11-14-221320-2.panic");
+}
+END_TEST
+
+START_TEST(format_frame_names_kernel_functions)
+{
+	char buf[256];
+	size_t n = debug_format_frame((uintptr_t)panic_with_caller + 1, buf, sizeof(buf));
+
+	ck_assert_uint_eq(n, strlen(buf));
+	ck_assert(strprefix(buf, "0x"));
+	ck_assert_ptr_nonnull(strstr(buf, " panic_with_caller + 0x1 debug.c:"));
+	n = debug_format_frame(0x10, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0x0000000000000010");
+	n = debug_format_frame((uintptr_t)panic_with_caller, buf, 8);
+	ck_assert_uint_eq(n, 7); /* cut, never overflows */
+}
+END_TEST
+
 Suite *
 ktest_suite(void)
 {
@@ -206,6 +299,18 @@ ktest_suite(void)
 	tcase_add_test(tc, report_format);
 	tcase_add_test(tc, osbacktrace_starts_at_caller);
 	tcase_add_test(tc, report_with_backtrace);
+#if defined(__SANITIZE_ADDRESS__)
+	/* UBSan (built with ASan here) reports the NULL store and the division first and exits 1. */
+	tcase_add_exit_test(tc, fault_panics_70, 1);
+	tcase_add_exit_test(tc, divide_error_panics_70, 1);
+#else
+	tcase_add_exit_test(tc, fault_panics_70, 70);
+	tcase_add_exit_test(tc, divide_error_panics_70, 70);
+#endif
+	tcase_add_test(tc, trap_names_are_xnus);
+	tcase_add_test(tc, trap_report_format);
+	tcase_add_test(tc, panic_log_names);
+	tcase_add_test(tc, format_frame_names_kernel_functions);
 	suite_add_tcase(s, tc);
 
 	TCase *tb = ktest_tcase_noboot("debugger");

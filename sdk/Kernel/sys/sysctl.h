@@ -72,6 +72,29 @@
 #define KERN_BOOTTIME 21
 #define KERN_MAXFILESPERPROC 29
 #define KERN_OSVERSION 65
+#define KERN_KDEBUG 24 /* kern.kdebug: the trace facility's operations (sys/kdebug.h) */
+
+/* KERN_KDEBUG operations: the third name component. */
+#define KERN_KDEFLAGS 1
+#define KERN_KDDFLAGS 2
+#define KERN_KDENABLE 3
+#define KERN_KDSETBUF 4
+#define KERN_KDGETBUF 5
+#define KERN_KDSETUP 6
+#define KERN_KDREMOVE 7
+#define KERN_KDSETREG 8
+#define KERN_KDGETREG 9
+#define KERN_KDREADTR 10
+#define KERN_KDPIDTR 11
+#define KERN_KDTHRMAP 12
+#define KERN_KDPIDEX 14
+#define KERN_KDWRITETR 17
+#define KERN_KDWRITEMAP 18
+#define KERN_KDTEST 19
+#define KERN_KDREADCURTHRMAP 21
+#define KERN_KDSET_TYPEFILTER 22
+#define KERN_KDBUFWAIT 23
+#define KERN_KDCPUMAP 24
 #define KERN_SAFEBOOT 66
 
 /* hw.* fixed numbers. */
