@@ -34,6 +34,7 @@ void bench_iomem(bench_report_fn report);
 void bench_kdebug(bench_report_fn report);
 void bench_dbgargs(bench_report_fn report);
 void bench_pnp(bench_report_fn report);
+void bench_pm(bench_report_fn report);
 
 /* Timing a real client process (bench/client.c). */
 /* The path of tests/helpers/<name> next to this harness; 0 when it is executable. */

@@ -128,7 +128,7 @@ static const struct area areas[] = {
         {"iokit_wl", bench_iokit_wl}, {"iokit_match", bench_iokit_match},
         {"iouc", bench_iouc},         {"iomem", bench_iomem},
         {"kdebug", bench_kdebug},     {"dbgargs", bench_dbgargs},
-        {"pnp", bench_pnp},
+        {"pnp", bench_pnp},           {"pm", bench_pm},
 };
 
 int

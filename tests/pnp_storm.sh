@@ -8,6 +8,8 @@
 #  - the storm (pnpstorm): 10,000 add/remove cycles on 32 slots (scaled down
 #    under sanitizers, $SAN) with 4 threads of user-client I/O; a watchdog
 #    fails the test after a bound and dumps ioreg and the kernel's threads;
+#    every CYCLES/20 cycles a system sleep/wake cycle (pmset sleepnow / wake's
+#    calls) interleaves with the add/remove and the I/O;
 #  - afterwards the registry entry count and the class instance counts
 #    (sysctl kern.kexthost.iokit_counts) are back where they were before the
 #    storm; then, the storm being the warm-up, the zone/kalloc use must come
@@ -68,7 +70,7 @@ echo "ok surprise"
 before=$(counts)
 echo "before: $before"
 set +e
-timeout "$PNP_BOUND" $B/pnpstorm "$PNP_CYCLES" 32 4 > "$W/storm" 2>&1
+timeout "$PNP_BOUND" $B/pnpstorm "$PNP_CYCLES" 32 4 --sleep-every $((PNP_CYCLES / 20)) > "$W/storm" 2>&1
 st=$?
 set -e
 cat "$W/storm"
@@ -138,6 +140,7 @@ VD_BIN=$BIN PNP_CYCLES=$CYCLES PNP_BOUND=$BOUND PNP_ROUND=$ROUND "$BIN/kexthost"
 	{ cat "$work/out"; fail "online"; }
 grep -q '^ok allocator' "$work/out" || { cat "$work/out"; fail "online"; }
 grep '^round' "$work/out"
+grep -q '^pnpstorm: .* 20 sleep/wake cycles$' "$work/out" || { cat "$work/out"; fail "sleep/wake cycles"; }
 grep '^pnpstorm:' "$work/out"
 "$BIN/kexthost" dmesg --root "$root" > "$work/dmesg"
 grep -q 'VirtualDeviceDriver: device gone (surprise removal)' "$work/dmesg" || fail "no surprise removal logged"

@@ -24,9 +24,19 @@
  * A callout answers kIOPMAckImplied or a delay in microseconds; PM then
  * waits for the ack that long (plus iopm_ack_grace_ms), logs a tardy one
  * as XNU does ("... timed out after N ms") and carries on.
+ *
+ * The first change after registerPowerDriver (once in the power plane) is
+ * XNU's initial power change: current starts at 0 and the change goes to
+ * the highest state the power parent supplies, even to 0; setPowerState
+ * is skipped when that state carries kIOPMInitialDeviceState (the device
+ * is in it already). Later changes follow the desires.
+ *
+ * With kIOLogPower in gIOKitDebug (io=0x80) each step writes XNU's PMLog
+ * line (event numbers in IOKit/pwr_mgt/IOPMlog.h).
  */
 #include <IOKit/IOLib.h>
 #include <IOKit/IOMessage.h>
+#include <IOKit/pwr_mgt/IOPMlog.h>
 #include <kern/clock.h>
 #include <kern/kalloc.h>
 #include <kern/thread.h>
@@ -35,6 +45,7 @@
 #include <string.h>
 #include <sys/errno.h>
 #include "iokit/Kernel/IOKitCore.h"
+#include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOServicePMPrivate.h"
 
 struct iopm_informee {
@@ -54,6 +65,8 @@ struct iopm {
 	IOService *parent;           /* power parent (not retained: the plane holds it) */
 	IORegistryEntry *connection; /* our IOPowerConnection (retained) */
 	bool joined, isRoot, stopped, queued, driverAcked;
+	bool initialChange;        /* the initial power change has not started (XNU's fInitialPowerChange) */
+	bool initialSetPowerState; /* nor called the driver (fInitialSetPowerState) */
 	struct iopm *qnext;
 	struct iopm_informee *informees;
 	thread_call_t idleCall;
@@ -94,6 +107,25 @@ struct IOPowerConnection {
 OSDefineMetaClassAndStructors(IOPowerConnection, IOService, NULL);
 
 static void iopm_publish(IOService *s);
+
+/* XNU's PMLog line (IOPlatformExpert::PMLog), with kIOLogPower only. */
+#define IOPM_LOG(s, event, a, b)                                                                   \
+	do {                                                                                       \
+		if (__improbable((gIOKitDebug & (SInt64)kIOLogPower) != 0))                        \
+			iopm_log_event((s), (int)(event), (unsigned long)(a), (unsigned long)(b)); \
+	} while (0)
+
+static void
+iopm_log_event(IOService *s, int event, unsigned long a, unsigned long b)
+{
+	clock_sec_t secs;
+	clock_usec_t us;
+
+	clock_get_system_microtime(&secs, &us);
+	us += (clock_usec_t)((secs % 1000) * 1000000);
+	IOKITDEBUG_LOG(kIOLogPower, "pm%u %p %.30s %d %lx %lx\n", us, current_thread(),
+	               s != NULL ? IORegistryEntry_getName(s, NULL) : "?", event, a, b);
+}
 
 /* ---- queue and thread ------------------------------------------------------------ */
 
@@ -249,6 +281,7 @@ iopm_tell_informees(IOService *s, struct iopm *pm, bool will, unsigned long from
 	IOPMPowerFlags caps = pm->states[to].capabilityFlags;
 	struct iopm_informee **list = NULL;
 	unsigned int n = 0, cap = 0;
+	int ev = will ? kPMLogInformDriverPreChange : kPMLogInformDriverPostChange;
 
 	lck_mtx_lock(iopm.lock);
 	for (struct iopm_informee *i = pm->informees; i != NULL; i = i->next)
@@ -267,13 +300,16 @@ iopm_tell_informees(IOService *s, struct iopm *pm, bool will, unsigned long from
 		uint64_t ns;
 
 		iopm_set_callee(d);
+		IOPM_LOG(s, ev, (uintptr_t)s, to);
 		r = will ? IOService_powerStateWillChangeTo(d, caps, to, s)
 		         : IOService_powerStateDidChangeTo(d, caps, to, s);
+		IOPM_LOG(s, -ev, (uintptr_t)s, (unsigned int)r);
 		iopm_set_callee(NULL);
 		if (r != kIOPMAckImplied && (int)r > 0) {
 			lck_mtx_lock(iopm.lock);
 			if (!iopm_wait_ack_locked(&list[k]->acked, (unsigned long)r, &ns)) {
 				iopm_tardy_acks++;
+				IOPM_LOG(s, kPMLogIntDriverTardy, 0, 0);
 				printf("%s::powerState%sChangeTo(%p, %s, %lu -> %lu) timed out after %llu "
 				       "ms\n",
 				       IORegistryEntry_getName(d, NULL), will ? "Will" : "Did", d,
@@ -290,25 +326,43 @@ iopm_tell_informees(IOService *s, struct iopm *pm, bool will, unsigned long from
 		kfree(list, cap * sizeof(*list));
 }
 
-/* One state change of s: will-informees, setPowerState (and its ack), current, did-informees. */
+/*
+ * One state change of s: will-informees, setPowerState (and its ack), current, did-informees.
+ * The initial change skips setPowerState when its state has kIOPMInitialDeviceState (XNU's
+ * notifyControllingDriver).
+ */
 static void
 iopm_do_change(IOService *s, struct iopm *pm, unsigned long from, unsigned long to)
 {
 	IOService *driver = pm->driver;
-	IOReturn r;
+	IOReturn r = kIOPMAckImplied;
 	uint64_t ns;
+	bool call = driver != NULL;
 
 	iopm_tell_informees(s, pm, true, from, to);
 	lck_mtx_lock(iopm.lock);
+	if (pm->initialSetPowerState) {
+		pm->initialSetPowerState = false;
+		if (pm->states[to].capabilityFlags & kIOPMInitialDeviceState)
+			call = false;
+	}
 	pm->driverAcked = false;
-	iopm.callee = driver;
+	iopm.callee = call ? driver : NULL;
 	lck_mtx_unlock(iopm.lock);
-	r = driver != NULL ? IOService_setPowerState(driver, to, s) : kIOPMAckImplied;
+	if (call) {
+		IOPM_LOG(s, kPMLogProgramHardware, (uintptr_t)s, to);
+		r = IOService_setPowerState(driver, to, s);
+		IOPM_LOG(s, -kPMLogProgramHardware, (uintptr_t)s, (unsigned int)r);
+		if ((int)r < 0)
+			printf("%s::setPowerState(%p, %lu -> %lu) returned 0x%x\n",
+			       IORegistryEntry_getName(s, NULL), s, from, to, r);
+	}
 	iopm_set_callee(NULL);
 	lck_mtx_lock(iopm.lock);
 	if (r != kIOPMAckImplied && (int)r > 0 &&
 	    !iopm_wait_ack_locked(&pm->driverAcked, (unsigned long)r, &ns)) {
 		iopm_tardy_acks++;
+		IOPM_LOG(s, kPMLogCtrlDriverTardy, 0, 0);
 		printf("%s::setPowerState(%p, %lu -> %lu) timed out after %llu ms\n",
 		       IORegistryEntry_getName(driver, NULL), s, from, to,
 		       (unsigned long long)(ns / 1000000));
@@ -316,13 +370,14 @@ iopm_do_change(IOService *s, struct iopm *pm, unsigned long from, unsigned long 
 	pm->driverAcked = true; /* a late ack finds nothing to wake */
 	pm->current = to;
 	lck_mtx_unlock(iopm.lock);
+	IOPM_LOG(s, kPMLogChangeDone, to, from);
 	iopm_tell_informees(s, pm, false, from, to);
 	iopm_publish(s);
 }
 
 /* ---- carrying out a change --------------------------------------------------------- */
 
-static void iopm_change_to(IOService *s, unsigned long target);
+static void iopm_change_to(IOService *s, unsigned long target, bool parentInitiated);
 
 /* Give each power child the parent's new output and move it to its new desired state. */
 static void
@@ -341,22 +396,23 @@ iopm_walk_children(IOService *s, IOPMPowerFlags out, bool lowerOnly)
 			continue;
 		OSObject_retain(child);
 		lck_mtx_lock(iopm.lock);
+		/* A child whose initial change is still queued takes the new output then (as XNU). */
 		if ((cpm = IOPM_OF(child)) != NULL && !cpm->stopped) {
 			cpm->parentFlags = out;
 			t = iopm_desired_locked(cpm);
 			cur = cpm->current;
-			go = lowerOnly ? t < cur : t != cur;
+			go = !cpm->initialChange && (lowerOnly ? t < cur : t != cur);
 		}
 		lck_mtx_unlock(iopm.lock);
 		if (go)
-			iopm_change_to(child, t);
+			iopm_change_to(child, t, true);
 		OSObject_release(child);
 	}
 	OSSafeReleaseNULL(conns);
 }
 
 static void
-iopm_change_to(IOService *s, unsigned long target)
+iopm_change_to(IOService *s, unsigned long target, bool parentInitiated)
 {
 	struct iopm *pm = IOPM_OF(s);
 	unsigned long cur;
@@ -364,12 +420,15 @@ iopm_change_to(IOService *s, unsigned long target)
 
 	lck_mtx_lock(iopm.lock);
 	cur = pm->current;
-	if (pm->stopped || target == cur || target >= pm->nstates) {
+	/* A redundant change is dropped, except the initial one (XNU's OurChangeStart). */
+	if (pm->stopped || target >= pm->nstates || (target == cur && !pm->initialChange)) {
 		lck_mtx_unlock(iopm.lock);
 		return;
 	}
+	pm->initialChange = false;
 	out = pm->states[target].outputPowerCharacter;
 	lck_mtx_unlock(iopm.lock);
+	IOPM_LOG(s, parentInitiated ? kPMLogStartParentChange : kPMLogStartDeviceChange, target, cur);
 	if (target < cur) {
 		iopm_walk_children(s, out, true); /* leaf first */
 		iopm_do_change(s, pm, cur, target);
@@ -398,11 +457,14 @@ iopm_process(IOService *s)
 		pm->parentRequest = req;
 	}
 	target = iopm_desired_locked(pm);
+	/* XNU's initialPowerStateForDomainState: the highest state the parent's output allows. */
+	if (pm->initialChange)
+		target = pm->isRoot ? pm->nstates - 1 : iopm_max_for_flags(pm, pm->parentFlags);
 	lck_mtx_unlock(iopm.lock);
 	/* Rising: ask the parent first (it raises us when it comes up); lowering: us first. */
 	if (reqChanged && req > 0)
 		iopm_refresh_parent(pm);
-	iopm_change_to(s, target);
+	iopm_change_to(s, target, false);
 	if (reqChanged)
 		iopm_refresh_parent(pm);
 }
@@ -567,6 +629,7 @@ void(IOService_PMinit)(IOService *self)
 		return;
 	memset(pm, 0, sizeof(*pm));
 	pm->owner = self;
+	pm->initialChange = pm->initialSetPowerState = true;
 	lck_mtx_lock(iopm.lock);
 	if (IOPM_OF(self) == NULL) {
 		self->__reserved[0] = pm;
@@ -618,6 +681,8 @@ void(IOService_joinPMtree)(IOService *self, IOService *driver)
 	pm->joined = true;
 	iopm_enqueue_locked(pm);
 	lck_mtx_unlock(iopm.lock);
+	IOPM_LOG(parent, kPMLogAddChild, 0, 0);
+	IOPM_LOG(driver, kPMLogSetParent, ppm->nstates != 0, pm->parentFlags);
 }
 
 IOReturn(IOService_registerPowerDriver)(IOService *self, IOService *controllingDriver,
@@ -625,18 +690,21 @@ IOReturn(IOService_registerPowerDriver)(IOService *self, IOService *controllingD
 {
 	struct iopm *pm = self ? IOPM_OF(self) : NULL;
 	IOPMPowerState *copy;
-	unsigned long initial = 0;
 
 	if (pm == NULL)
 		return IOPMNotYetInitialized;
-	if (controllingDriver == NULL || powerStates == NULL || numberOfStates < 2 || numberOfStates > 64)
+	if (controllingDriver == NULL || powerStates == NULL || numberOfStates < 2 || numberOfStates > 64) {
+		IOPM_LOG(self,
+		         numberOfStates > 64 ? kPMLogControllingDriverErr2 : kPMLogControllingDriverErr5,
+		         numberOfStates, 0);
 		return kIOReturnBadArgument;
+	}
 	for (unsigned long i = 0; i < numberOfStates; i++) {
 		if (powerStates[i].version != kIOPMPowerStateVersion1 &&
-		    powerStates[i].version != kIOPMPowerStateVersion2)
+		    powerStates[i].version != kIOPMPowerStateVersion2) {
+			IOPM_LOG(self, kPMLogControllingDriverErr1, powerStates[i].version, i);
 			return kIOReturnBadArgument;
-		if (powerStates[i].capabilityFlags & kIOPMInitialDeviceState)
-			initial = i;
+		}
 	}
 	if ((copy = kalloc(numberOfStates * sizeof(*copy))) == NULL)
 		return kIOReturnNoMemory;
@@ -650,9 +718,10 @@ IOReturn(IOService_registerPowerDriver)(IOService *self, IOService *controllingD
 	pm->states = copy;
 	pm->nstates = numberOfStates;
 	pm->driver = controllingDriver;
-	pm->current = initial;
+	pm->current = 0; /* XNU's kPowerStateZero until the initial change */
 	iopm_enqueue_locked(pm);
 	lck_mtx_unlock(iopm.lock);
+	IOPM_LOG(self, kPMLogControllingDriver, numberOfStates, powerStates[0].version);
 	iopm_publish(self);
 	return IOPMNoErr;
 }
@@ -680,11 +749,13 @@ iopm_set_desire(IOService *self, unsigned long ordinal, bool device)
 
 IOReturn(IOService_changePowerStateTo)(IOService *self, unsigned long ordinal)
 {
+	IOPM_LOG(self, kPMLogChangeStateTo, ordinal, 0);
 	return iopm_set_desire(self, ordinal, false);
 }
 
 IOReturn(IOService_changePowerStateToPriv)(IOService *self, unsigned long ordinal)
 {
+	IOPM_LOG(self, kPMLogChangeStateToPriv, ordinal, 0);
 	return iopm_set_desire(self, ordinal, true);
 }
 
@@ -694,6 +765,7 @@ IOReturn(IOService_makeUsable)(IOService *self)
 
 	if (pm == NULL || pm->nstates == 0)
 		return IOPMNotYetInitialized;
+	IOPM_LOG(self, kPMLogMakeUsable, 0, 0);
 	return iopm_set_desire(self, pm->nstates - 1, true);
 }
 
@@ -716,6 +788,7 @@ IOReturn(IOService_acknowledgeSetPowerState)(IOService *self)
 
 	if (pm == NULL)
 		return IOPMNotYetInitialized;
+	IOPM_LOG(self, kPMLogDriverAcknowledgeSet, 0, 0);
 	lck_mtx_lock(iopm.lock);
 	pm->driverAcked = true;
 	lck_mtx_unlock(iopm.lock);
@@ -767,6 +840,7 @@ IOReturn(IOService_setIdleTimerPeriod)(IOService *self, unsigned long period)
 
 	if (pm == NULL)
 		return IOPMNotYetInitialized;
+	IOPM_LOG(self, kPMLogSetIdleTimerPeriod, period, 0);
 	if (pm->idleCall == NULL && period != 0 &&
 	    (call = thread_call_allocate(iopm_idle_expired, (thread_call_param_t)self)) == NULL)
 		return kIOReturnNoMemory;
@@ -818,6 +892,7 @@ IOPMPowerFlags(IOService_registerInterestedDriver)(IOService *self, IOService *t
 
 	if (pm == NULL || theDriver == NULL || (i = kalloc(sizeof(*i))) == NULL)
 		return 0;
+	IOPM_LOG(self, kPMLogInterestedDriver, (uintptr_t)theDriver, 0);
 	OSObject_retain(theDriver);
 	i->driver = theDriver;
 	i->acked = true;
@@ -866,6 +941,7 @@ IOReturn(IOService_acknowledgePowerChange)(IOService *self, IOService *whichDriv
 	lck_mtx_lock(iopm.lock);
 	for (struct iopm_informee *i = pm->informees; i != NULL; i = i->next) {
 		if (i->driver == whichDriver) {
+			IOPM_LOG(self, kPMLogDriverAcknowledge, (uintptr_t)whichDriver, 0);
 			i->acked = true;
 			found = true;
 			thread_wakeup(&i->acked);
@@ -924,6 +1000,7 @@ iopm_detach(IOService *s, struct iopm *pm)
 	if (parent != NULL) {
 		OSArray *conns = IORegistryEntry_copyChildren(IORegEntry_(parent), gIOPowerPlane);
 
+		IOPM_LOG(parent, kPMLogRemoveChild, 0, 0);
 		lck_mtx_lock(iopm.lock);
 		if (IOPM_OF(parent) != NULL)
 			iopm_update_child_desire_locked(IOPM_OF(parent), conns);

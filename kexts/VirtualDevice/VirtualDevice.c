@@ -48,7 +48,9 @@
 static IOPMPowerState VirtualDevice_powerStates[kVDPowerStateCount] = {
         {kIOPMPowerStateVersion1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
         {kIOPMPowerStateVersion1, kIOPMLowPower, 0, kIOPMPowerOn, 0, 0, 0, 0, 0, 0, 0, 0},
-        {kIOPMPowerStateVersion1, kIOPMDeviceUsable, 0, kIOPMPowerOn, 0, 0, 0, 0, 0, 0, 0, 0},
+        /* On at start: kIOPMInitialDeviceState spares PM's initial setPowerState(On). */
+        {kIOPMPowerStateVersion1, kIOPMDeviceUsable | kIOPMInitialDeviceState, 0, kIOPMPowerOn, 0, 0, 0, 0, 0,
+         0, 0, 0},
 };
 
 void

@@ -3,12 +3,18 @@
  * acks (implied, delayed, tardy), drop/rise ordering across a 3-level
  * power tree, max of desires clamped by the parent, the idle timer,
  * interested drivers, PMstop waiting for a callout in flight, and system
- * sleep/wake through the root domain (messages, acks, idle-sleep veto).
+ * sleep/wake through the root domain (messages, acks, idle-sleep veto);
+ * the initial power change after registration (to the highest state the
+ * parent supplies, even 0; none with kIOPMInitialDeviceState); kIOLogPower's
+ * PMLog lines only with the flag.
  */
 #include "tests/iokit/iocore.h"
 #include "tests/iokit/iotest.h"
 #include <IOKit/pwr_mgt/RootDomain.h>
+#include <IOKit/IOKitDebug.h>
+#include <IOKit/pwr_mgt/IOPMlog.h>
 #include "iokit/Kernel/IOServicePMPrivate.h"
+#include "bsd/kern/subr_log.h"
 
 #define WAIT_PM() ck_assert_int_eq(iopm_wait_idle(IOTEST_LIMIT_NS), 0)
 
@@ -94,18 +100,34 @@ static IOPMPowerState states3[] = {
         {kIOPMPowerStateVersion2, kIOPMDeviceUsable, kIOPMPowerOn, kIOPMPowerOn, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
+/* A device registered with `states` and past its initial power change. */
 static PMDev *
-mkdev(const char *name, IOService *provider)
+mkdev_states(const char *name, IOService *provider, IOPMPowerState *states)
 {
 	PMDev *d = OSTypeAlloc(PMDev);
 
 	ck_assert_ptr_nonnull(d);
 	ck_assert(IORegistryEntry_init(d, NULL));
 	strlcpy(d->name, name, sizeof(d->name));
+	IORegistryEntry_setName(d, name, NULL); /* kIOLogPower's lines name it */
 	ck_assert(IOService_attach(d, provider ? provider : IOService_getResourceService()));
 	IOService_PMinit(d);
 	IOService_joinPMtree(provider ? provider : IOService_getResourceService(), d);
-	ck_assert_int_eq(IOService_registerPowerDriver(d, d, states3, 3), IOPMNoErr);
+	ck_assert_int_eq(IOService_registerPowerDriver(d, d, states, 3), IOPMNoErr);
+	WAIT_PM();
+	return d;
+}
+
+/* A device at state 0 with no calls counted: the tests below start from there. */
+static PMDev *
+mkdev(const char *name, IOService *provider)
+{
+	PMDev *d = mkdev_states(name, provider, states3);
+
+	(void)IOService_changePowerStateTo(d, 0); /* undo the initial change's highest state */
+	WAIT_PM();
+	ck_assert_uint_eq(IOService_getPowerState(d), 0);
+	d->calls = 0;
 	return d;
 }
 
@@ -290,6 +312,113 @@ START_TEST(pmstop_waits_for_callout)
 }
 END_TEST
 
+/* As states3, with the highest state marked as the one the device is in at registration. */
+static IOPMPowerState statesInitial[] = {
+        {kIOPMPowerStateVersion1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+        {kIOPMPowerStateVersion1, kIOPMLowPower, 0, kIOPMPowerOn, 0, 0, 0, 0, 0, 0, 0, 0},
+        {kIOPMPowerStateVersion1, kIOPMDeviceUsable | kIOPMInitialDeviceState, kIOPMPowerOn, kIOPMPowerOn, 0,
+         0, 0, 0, 0, 0, 0, 0},
+};
+
+START_TEST(initial_power_change)
+{
+	PMDev *a, *b, *c;
+
+	/* No desires yet: the initial change still goes to the highest state the parent supplies. */
+	plog[0] = 0;
+	a = mkdev_states("A", NULL, states3);
+	ck_assert_str_eq(plog, "A:2 ");
+	ck_assert_uint_eq(IOService_getPowerState(a), 2);
+	/* It stays there until a request recomputes the desires. */
+	(void)IOService_changePowerStateTo(a, 0);
+	WAIT_PM();
+	ck_assert_uint_eq(IOService_getPowerState(a), 0);
+	/* The parent supplies nothing now: the initial change is 0 -> 0, and still calls the driver. */
+	plog[0] = 0;
+	b = mkdev_states("B", IOSvc_(a), states3);
+	ck_assert_str_eq(plog, "B:0 ");
+	/* kIOPMInitialDeviceState on the initial state: no setPowerState, but the state is taken. */
+	plog[0] = 0;
+	c = mkdev_states("C", NULL, statesInitial);
+	ck_assert_str_eq(plog, "");
+	ck_assert_uint_eq(IOService_getPowerState(c), 2);
+	ck_assert_uint_eq(c->calls, 0);
+	(void)IOService_changePowerStateTo(c, 1); /* later changes call it as usual */
+	WAIT_PM();
+	ck_assert_str_eq(plog, "C:1 ");
+	ck_assert_uint_eq(c->calls, 1);
+	rmdev(c, NULL);
+	rmdev(b, IOSvc_(a));
+	rmdev(a, NULL);
+}
+END_TEST
+
+/* ---- kIOLogPower ---------------------------------------------------------------------------- */
+
+struct pmlog_find {
+	const char *name;
+	int event;
+	int found;
+};
+
+/* Count "pm<usec> <thread> <name> <event> ..." lines (XNU's PMLog format). */
+static void
+pmlog_fn(const struct msgbuf_record *r, const char *text, void *ctx)
+{
+	struct pmlog_find *f = ctx;
+	char line[LOG_LINE_MAX + 1], want[64];
+	const char *p;
+
+	memcpy(line, text, r->text_len);
+	line[r->text_len] = '\0';
+	if (strncmp(line, "pm", 2) != 0 || (p = strchr(line, ' ')) == NULL ||
+	    (p = strchr(p + 1, ' ')) == NULL)
+		return;
+	snprintf(want, sizeof(want), " %s %d ", f->name, f->event);
+	if (strncmp(p, want, strlen(want)) == 0)
+		f->found++;
+}
+
+static int
+pmlog_count(const char *name, int event)
+{
+	struct pmlog_find f = {name, event, 0};
+
+	log_flush_line();
+	log_iterate(pmlog_fn, &f);
+	return f.found;
+}
+
+START_TEST(log_power_flag)
+{
+	SInt64 saved = gIOKitDebug;
+	PMDev *d;
+
+	/* io=0: no PMLog lines. */
+	gIOKitDebug = 0;
+	d = mkdev("Q0", NULL);
+	(void)IOService_changePowerStateTo(d, 2);
+	WAIT_PM();
+	ck_assert_int_eq(pmlog_count("Q0", kPMLogProgramHardware), 0);
+	ck_assert_int_eq(pmlog_count("Q0", kPMLogChangeStateTo), 0);
+	rmdev(d, NULL);
+	/* io=0x80: each step, setPowerState's call and return (negated), the change done. */
+	gIOKitDebug = kIOLogPower;
+	d = mkdev("Q1", NULL);
+	ck_assert_int_eq(pmlog_count("Q1", kPMLogControllingDriver), 1);
+	ck_assert_int_eq(pmlog_count("Q1", kPMLogSetParent), 1);
+	(void)IOService_changePowerStateTo(d, 2);
+	WAIT_PM();
+	ck_assert_int_ge(pmlog_count("Q1", kPMLogChangeStateTo), 2);
+	ck_assert_int_ge(pmlog_count("Q1", kPMLogStartDeviceChange), 3);
+	ck_assert_int_eq(pmlog_count("Q1", kPMLogProgramHardware), 3); /* initial 2, then 0, then 2 */
+	ck_assert_int_eq(pmlog_count("Q1", -kPMLogProgramHardware), 3);
+	ck_assert_int_eq(pmlog_count("Q1", kPMLogChangeDone), 3);
+	gIOKitDebug = saved;
+	rmdev(d, NULL);
+}
+END_TEST
+
 /* ---- system sleep / wake -------------------------------------------------------------------- */
 
 static char mlog[512];
@@ -395,6 +524,8 @@ ktest_suite(void)
 	tcase_add_test(tc, idle_timer_steps_down);
 	tcase_add_test(tc, interested_drivers);
 	tcase_add_test(tc, pmstop_waits_for_callout);
+	tcase_add_test(tc, initial_power_change);
+	tcase_add_test(tc, log_power_flag);
 	tcase_add_test(tc, system_sleep_messages);
 	tcase_add_test(tc, power_plane);
 	suite_add_tcase(s, tc);

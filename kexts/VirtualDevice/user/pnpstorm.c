@@ -10,9 +10,12 @@
  *
  *   pnpstorm CYCLES SLOTS IOTHREADS [--sleep-every N]
  *
- * --sleep-every N: the place where system sleep/wake cycles get
- * interleaved every N cycles (power management, issue 7); until that
- * lands the option is refused.
+ * --sleep-every N: every N add/remove cycles the plug thread that
+ * completed the Nth puts the system to sleep (IOPMSleepSystem, as `pmset
+ * sleepnow`) and wakes it (the root domain user client's wake selector, as
+ * `pmset wake`) while the other threads go on adding, removing and calling
+ * drivers. Needs root. At the end the root domain must be on and its
+ * sleep and wake counts must have grown by the cycles done.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <IOKit/IOKitLib.h>
+#include <IOKit/pwr_mgt/IOPMLib.h>
 #include <kexthost/kh_iokit.h>
 #include <kexthost/kh_mach.h>
 #include "../VirtualDeviceShared.h"
@@ -33,6 +37,8 @@ static unsigned int cycles_done;                       /* atomic */
 static volatile int stopping;                          /* I/O threads end */
 static uint64_t calls_ok, calls_refused, opens_failed; /* atomic */
 static volatile int failed;
+static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER; /* one sleep/wake cycle at a time */
+static unsigned int sleep_cycles;                              /* under sleep_lock */
 
 static int
 clean_error(kern_return_t r)
@@ -83,15 +89,53 @@ bus_call(const char *op, uint64_t id, int surprise, uint64_t *newID, unsigned in
 	return 0;
 }
 
-/*
- * Sleep/wake cycles go here (issue 7, power management): every sleep_every
- * cycles a plug thread would put the system to sleep and wake it, so that
- * drivers see power changes in the middle of hot-plug. Not wired yet.
- */
+/* The root domain's state (3 on) and its sleep and wake counts (pmset -g's selector). */
+static int
+root_domain_state(uint64_t out[3])
+{
+	io_connect_t fb = IOPMFindPowerManagement(kIOMasterPortDefault);
+	uint32_t n = 3;
+	kern_return_t kr;
+
+	if (fb == IO_OBJECT_NULL)
+		return -1;
+	kr = IOConnectCallScalarMethod(fb, kPMGetStateKexthost, NULL, 0, out, &n);
+	IOServiceClose(fb);
+	return kr == KERN_SUCCESS && n == 3 ? 0 : -1;
+}
+
+/* Every sleep_every cycles: a full system sleep (the tree goes down leaf first), then wake. */
 static void
 maybe_sleep_wake(unsigned int done)
 {
-	(void)done;
+	io_connect_t fb;
+	IOReturn r;
+	uint64_t out = 0;
+	uint32_t n = 1;
+
+	if (sleep_every == 0 || done % sleep_every != 0)
+		return;
+	pthread_mutex_lock(&sleep_lock);
+	if ((fb = IOPMFindPowerManagement(kIOMasterPortDefault)) == IO_OBJECT_NULL) {
+		fprintf(stderr, "pnpstorm: can't open the root power domain\n");
+		failed = 1;
+		goto out;
+	}
+	if ((r = IOPMSleepSystem(fb)) != kIOReturnSuccess) {
+		fprintf(stderr, "pnpstorm: sleep after %u cycles: 0x%08x\n", done, (unsigned)r);
+		failed = 1;
+	} else if ((r = IOConnectCallScalarMethod(fb, kPMWakeSystemKexthost, NULL, 0, &out, &n)) !=
+	                   KERN_SUCCESS ||
+	           out != kIOReturnSuccess) {
+		fprintf(stderr, "pnpstorm: wake after %u cycles: 0x%08x / 0x%08x\n", done, (unsigned)r,
+		        (unsigned)out);
+		failed = 1;
+	} else {
+		sleep_cycles++;
+	}
+	IOServiceClose(fb);
+out:
+	pthread_mutex_unlock(&sleep_lock);
 }
 
 static void *
@@ -185,6 +229,7 @@ main(int argc, char **argv)
 	pthread_t plug[PLUG_THREADS], io[16];
 	unsigned int nio;
 	mach_timespec_t t = {30, 0};
+	uint64_t before[3] = {0, 0, 0}, after[3] = {0, 0, 0};
 
 	if (argc < 4 || (cycles = (unsigned int)atoi(argv[1])) == 0 ||
 	    (nslots = (unsigned int)atoi(argv[2])) == 0 || nslots > MAX_SLOTS ||
@@ -194,8 +239,16 @@ main(int argc, char **argv)
 		return 64;
 	}
 	if (argc == 6 && strcmp(argv[4], "--sleep-every") == 0) {
-		sleep_every = (unsigned int)atoi(argv[5]);
-		fprintf(stderr, "pnpstorm: --sleep-every: system sleep/wake is not available yet\n");
+		if ((sleep_every = (unsigned int)atoi(argv[5])) == 0) {
+			fprintf(stderr, "pnpstorm: --sleep-every needs a count > 0\n");
+			return 64;
+		}
+		if (root_domain_state(before) != 0) {
+			fprintf(stderr, "pnpstorm: can't read the root power domain\n");
+			return 1;
+		}
+	} else if (argc != 4) {
+		fprintf(stderr, "usage: pnpstorm CYCLES SLOTS IOTHREADS [--sleep-every N]\n");
 		return 64;
 	}
 	for (unsigned int i = 0; i < nio; i++)
@@ -211,8 +264,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "pnpstorm: the registry did not go quiet\n");
 		failed = 1;
 	}
+	if (sleep_every != 0) {
+		/* Every cycle counted, and the system back on. */
+		if (root_domain_state(after) != 0 || after[0] != 3 || after[1] - before[1] != sleep_cycles ||
+		    after[2] - before[2] != sleep_cycles) {
+			fprintf(stderr,
+			        "pnpstorm: root domain state %" PRIu64 ", sleeps +%" PRIu64
+			        ", wakes +%" PRIu64 ", expected on and +%u\n",
+			        after[0], after[1] - before[1], after[2] - before[2], sleep_cycles);
+			failed = 1;
+		}
+	}
 	printf("pnpstorm: %u cycles on %u slots, %" PRIu64 " calls served, %" PRIu64
-	       " refused cleanly, %" PRIu64 " opens refused%s\n",
-	       cycles_done, nslots, calls_ok, calls_refused, opens_failed, failed ? ", FAILED" : "");
+	       " refused cleanly, %" PRIu64 " opens refused, %u sleep/wake cycles%s\n",
+	       cycles_done, nslots, calls_ok, calls_refused, opens_failed, sleep_cycles,
+	       failed ? ", FAILED" : "");
 	return failed ? 1 : 0;
 }

@@ -21,7 +21,7 @@ enum {
 	kIOPMRestartCapability = 0x00000080,
 	kIOPMSleep = 0x00000001,
 	kIOPMRestart = 0x00000080,
-	kIOPMInitialDeviceState = 0x00000100, /* the device is in this state when its driver registers */
+	kIOPMInitialDeviceState = 0x00000100, /* already in it at registration: no initial setPowerState */
 	kIOPMRootDomainState = 0x00000200,
 	kIOPMPreventSystemSleep = 0x00000010,
 };
