@@ -5,8 +5,8 @@
 # matches and starts, and one of its interrupts; `trace stop` and `trace
 # dump --json` show each of those as kernel events (BSC_sysctl with the
 # caller's pid, MSC_mach_msg_trap, the kext_request MIG routine, KEXT_Load
-# with the bundle ID, IOService_Match/Start, the work loop and interrupt
-# events), the JSON is valid (python3 -m json.tool) with B/E pairs and
+# with the bundle ID, IOService_Match/Start, the power changes of a pmset
+# sleepnow/wake, the work loop and interrupt events), the JSON is valid (python3 -m json.tool) with B/E pairs and
 # instant events, and a class filter keeps out every other class. Also:
 # bad arguments are usage errors, reading before setup is a clean error,
 # `trace stream` prints events until SIGTERM.
@@ -46,6 +46,8 @@ id=$($B/devctl add --name vdev --prop VendorID=0x1234 --prop ProductID=1 --inter
 poll sh -c "$B/ioreg -w0 -r -c VirtualDeviceDriver | grep -q VirtualDeviceDriver"
 $B/devctl interrupt "$id" || fail "devctl interrupt"
 poll sh -c "$B/ioreg -w0 -r -c VirtualDeviceDriver | grep -q '\"InterruptCount\" = [1-9]'"
+$B/pmset sleepnow > /dev/null || fail "pmset sleepnow"
+$B/pmset wake > /dev/null || fail "pmset wake"
 "$KEXTHOST_BIN" trace stop || fail "trace stop"
 "$KEXTHOST_BIN" trace dump --json "$W/t.json" > "$W/dump" 2> "$W/dump.err" || { cat "$W/dump.err"; fail "dump"; }
 expect() { grep -Eq "$1" "$W/dump" || { head -50 "$W/dump"; fail "no event matching '$1'"; }; }
@@ -63,6 +65,10 @@ expect '05080406  IOService_Start +0x1 '
 expect '05000005  IOINTC_Handler '
 expect '05020019  IOINTES_Action '
 expect '05010005  IOWL_Client '
+# power changes (DBG_IOPOWER, PMLog event numbers): the driver's setPowerState call and return
+expect '05070098  IOPM_SetPowerState '
+expect '0507009a  IOPM_SetPowerState '
+expect '05070074  IOPM_ChangeDone '
 grep -q 'events, JSON in' "$W/dump.err" || fail "no summary"
 python3 -m json.tool "$W/t.json" > /dev/null || fail "invalid JSON"
 python3 - "$W/t.json" << 'EOP' || fail "JSON content"

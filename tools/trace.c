@@ -114,6 +114,11 @@ static const struct {
         {(5u << 24) | (0u << 16) | (1u << 2), "IOINTC_Handler"},
         {(5u << 24) | (2u << 16) | (6u << 2), "IOINTES_Action"},
         {(7u << 24) | (2u << 16) | (2u << 2), "TRACE_LostEvents"},
+        /* power management (DBG_IOPOWER, the PMLog event numbers of <IOKit/pwr_mgt/IOPMlog.h>) */
+        {(5u << 24) | (7u << 16) | (29u << 2), "IOPM_ChangeDone"},
+        {(5u << 24) | (7u << 16) | (33u << 2), "IOPM_StartParentChange"},
+        {(5u << 24) | (7u << 16) | (35u << 2), "IOPM_StartDeviceChange"},
+        {(5u << 24) | (7u << 16) | (38u << 2), "IOPM_SetPowerState"},
 };
 
 static const char *

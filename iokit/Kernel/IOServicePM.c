@@ -44,6 +44,7 @@
 #include <libkern/libkern.h>
 #include <string.h>
 #include <sys/errno.h>
+#include <sys/kdebug.h>
 #include "iokit/Kernel/IOKitCore.h"
 #include "iokit/Kernel/IOKitDebugPrivate.h"
 #include "iokit/Kernel/IOServicePMPrivate.h"
@@ -109,10 +110,21 @@ OSDefineMetaClassAndStructors(IOPowerConnection, IOService, NULL);
 static void iopm_publish(IOService *s);
 
 /* XNU's PMLog line (IOPlatformExpert::PMLog), with kIOLogPower only. */
-#define IOPM_LOG(s, event, a, b)                                                                   \
-	do {                                                                                       \
-		if (__improbable((gIOKitDebug & (SInt64)kIOLogPower) != 0))                        \
-			iopm_log_event((s), (int)(event), (unsigned long)(a), (unsigned long)(b)); \
+/*
+ * One PM event: a PMLog line with io=0x80 (kIOLogPower), and, as XNU's pmTrace does, a kdebug
+ * event IOKDBG_CODE(DBG_IOPOWER, event) carrying the service's registry ID and the two
+ * arguments (a negative event, a call's return, is the END of -event); one predictable branch
+ * each when both are off.
+ */
+#define IOPM_LOG(s, event, a, b)                                                                       \
+	do {                                                                                           \
+		if (__improbable((gIOKitDebug & (SInt64)kIOLogPower) != 0))                            \
+			iopm_log_event((s), (int)(event), (unsigned long)(a), (unsigned long)(b));     \
+		KERNEL_DEBUG_CONSTANT((int)(event) < 0                                                 \
+		                              ? IOKDBG_CODE(DBG_IOPOWER, -(int)(event)) | DBG_FUNC_END \
+		                              : IOKDBG_CODE(DBG_IOPOWER, (event)) | DBG_FUNC_NONE,     \
+		                      (s) != NULL ? IORegistryEntry_getRegistryEntryID(s) : 0,         \
+		                      (uintptr_t)(a), (uintptr_t)(b), 0, 0);                           \
 	} while (0)
 
 static void
