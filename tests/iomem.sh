@@ -10,23 +10,11 @@
 #  - a process killed while it holds a mapping: another process maps the same
 #    memory afterwards and the kernel logs no error.
 set -eu
-BUILD=${BUILD:-build}
-BIN=$(cd "$BUILD/bin" && pwd)
+. tests/lib/root.sh
 P=$(cd "$BUILD/tests/helpers" && pwd)/iomem_probe
 KEXT=$(cd "$BUILD/tests/kexts" && pwd)/MemTest.kext
-fail() { echo "FAIL: $*"; exit 1; }
-
-if [ "$(id -u)" != 0 ]; then
-	echo "iomem.sh: skipped (installing kexts needs root)"
-	exit 0
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-mkdir -p "$work/root/Extensions"
-cp -R "$KEXT" "$work/root/Extensions/"
-chown -R 0:0 "$work/root/Extensions"
-chmod -R go-w "$work/root/Extensions"
+kh_need_root "installing kexts needs root"
+kh_work_root "$KEXT"
 
 cat > "$work/t.sh" << EOF
 set -eu

@@ -11,23 +11,11 @@
 #  - a process that exits holding notifications, ports with queued messages
 #    and an async reference leaves a kernel that serves the next one.
 set -eu
-BUILD=${BUILD:-build}
-BIN=$(cd "$BUILD/bin" && pwd)
+. tests/lib/root.sh
 P=$(cd "$BUILD/tests/helpers" && pwd)/ionotify_probe
 KEXT=$(cd "$BUILD/tests/kexts" && pwd)/NotifyTest.kext
-fail() { echo "FAIL: $*"; exit 1; }
-
-if [ "$(id -u)" != 0 ]; then
-	echo "ionotify.sh: skipped (installing kexts and devctl changes need root)"
-	exit 0
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"
-mkdir -p "$work/root/Extensions"
-cp -R "$KEXT" "$work/root/Extensions/"
-chown -R 0:0 "$work/root/Extensions"
-chmod -R go-w "$work/root/Extensions"
+kh_need_root "installing kexts and devctl changes need root"
+kh_work_root "$KEXT"
 
 cat > "$work/t.sh" << EOF2
 set -e

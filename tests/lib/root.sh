@@ -4,6 +4,7 @@
 #   . tests/lib/root.sh
 #   kh_need_root "installing kexts needs root"    # skip (exit 0) unless we are root
 #   kh_work_root VirtualDevice HelloKext          # $work (removed at exit) and $root
+#   kh_work_root "$BUILD/tests/kexts/MemTest.kext" # a bundle by path (a test kext)
 #
 # Sets BUILD, BIN (the programs), KEXTS (the built kexts) and fail(). $root is a
 # kernel root whose Extensions/ holds copies of the named kexts, owned by root and
@@ -33,7 +34,10 @@ kh_work_root() {
 	root=$work/root
 	mkdir -p "$root/Extensions"
 	for k in "$@"; do
-		cp -R "$KEXTS/$k.kext" "$root/Extensions/"
+		case "$k" in
+		*/*) cp -R "$k" "$root/Extensions/" ;;
+		*) cp -R "$KEXTS/$k.kext" "$root/Extensions/" ;;
+		esac
 	done
 	kh_fix_perms
 }
