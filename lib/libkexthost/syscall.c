@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/futex.h>
@@ -709,46 +710,55 @@ kh_errno_from_darwin(int e)
 }
 
 /*
- * A Mach trap through the ring: the payload is copied in, the reply copied
- * out (or fetched over the socket when the kernel kept it: too big for the
- * ring). Called with the lock held. EMSGSIZE when the request does not fit.
+ * One request and its reply, with the lock held: through the ring when
+ * use_ring and it fits (a reply the kernel kept because it was too big for
+ * the ring is fetched over the socket: the call has run and must not run
+ * again), else over the socket. The reply's bytes are at *src (*src_len of
+ * them): in the ring, or in *big, malloc'ed, which the caller frees. 0 or
+ * an errno; *status is the header status.
  */
 static int
-kh_request_ring(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len,
-                uint32_t *status)
+kh_exchange_locked(uint32_t type, const void *payload, size_t len, bool use_ring, const void **src,
+                   size_t *src_len, void **big, uint32_t *status)
 {
 	struct khsc_shm *r = kh.ring;
-	uint32_t st, rlen;
+	int err;
 
-	if (len > KHSC_SHM_AREA)
-		return EMSGSIZE;
-	memcpy(r->req, payload, len);
-	r->req_len = (uint32_t)len;
-	r->req_type = type;
-	if (kh_ring_post_and_wait(r) != 0)
-		return ECONNRESET;
-	st = r->rep_status;
-	rlen = r->rep_len;
-	if (st == KHSC_SHM_PENDING) {
-		kh_ring_divert();
-		return khrq_call(kh.fd, KHRQ_T_PENDING_REPLY, NULL, 0, reply, reply_len, status);
+	*src = NULL;
+	*src_len = 0;
+	*big = NULL;
+	*status = 0;
+	if (r != NULL && use_ring && len <= KHSC_SHM_AREA) {
+		memcpy(r->req, payload, len);
+		r->req_len = (uint32_t)len;
+		r->req_type = type;
+		if (kh_ring_post_and_wait(r) != 0)
+			return ECONNRESET;
+		*status = r->rep_status;
+		if (*status != KHSC_SHM_PENDING) {
+			if (r->rep_len > KHSC_SHM_AREA)
+				return EPROTO;
+			*src = r->rep;
+			*src_len = r->rep_len;
+			return 0;
+		}
+		type = KHRQ_T_PENDING_REPLY;
+		payload = NULL;
+		len = 0;
 	}
-	*status = st;
-	if (st != 0)
-		return 0;
-	if (rlen > KHSC_SHM_AREA)
-		return EPROTO;
-	*reply = malloc(rlen ? rlen : 1);
-	if (*reply == NULL)
-		return ENOMEM;
-	memcpy(*reply, r->rep, rlen);
-	*reply_len = rlen;
-	return 0;
+	if (r != NULL)
+		kh_ring_divert(); /* this message comes on the socket */
+	err = khrq_call(kh.fd, type, payload, len, big, src_len, status);
+	*src = *big;
+	return err;
 }
 
 int
 kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t *reply_len, uint32_t *status)
 {
+	const void *src = NULL;
+	void *big = NULL;
+	size_t n = 0;
 	int err;
 
 	*reply = NULL;
@@ -756,17 +766,23 @@ kh_request(uint32_t type, const void *payload, size_t len, void **reply, size_t 
 	*status = 0;
 	pthread_mutex_lock(&kh.lock);
 	err = kh_connect_locked();
-	if (err == 0) {
-		err = EMSGSIZE;
-		if (kh.ring != NULL && type == KHRQ_T_MACH_TRAP)
-			err = kh_request_ring(type, payload, len, reply, reply_len, status);
-		if (err == EMSGSIZE) {
-			if (kh.ring != NULL)
-				kh_ring_divert(); /* this message comes on the socket */
-			err = khrq_call(kh.fd, type, payload, len, reply, reply_len, status);
+	/* Only Mach traps take the ring here; kh_request_small takes it for anything small. */
+	if (err == 0)
+		err = kh_exchange_locked(type, payload, len, type == KHRQ_T_MACH_TRAP, &src, &n, &big,
+		                         status);
+	if (err == 0 && *status == 0) {
+		if (src == big) { /* already the caller's copy */
+			*reply = big;
+			big = NULL;
+		} else if ((*reply = malloc(n ? n : 1)) == NULL) {
+			err = ENOMEM;
+		} else {
+			memcpy(*reply, src, n);
 		}
+		*reply_len = n;
 	}
 	pthread_mutex_unlock(&kh.lock);
+	free(big);
 	return err;
 }
 
@@ -774,51 +790,27 @@ int
 kh_request_small(uint32_t type, const void *payload, size_t len, void *reply, size_t *reply_len,
                  uint32_t *status)
 {
-	struct khsc_shm *r;
 	const void *src = NULL;
 	void *big = NULL;
-	size_t src_len = 0;
+	size_t n = 0;
 	int err;
 
 	*status = 0;
 	pthread_mutex_lock(&kh.lock);
 	err = kh_connect_locked();
-	if (err != 0)
-		goto out;
-	r = kh.ring;
-	if (r != NULL && len <= KHSC_SHM_AREA) {
-		memcpy(r->req, payload, len);
-		r->req_len = (uint32_t)len;
-		r->req_type = type;
-		if (kh_ring_post_and_wait(r) != 0) {
-			err = ECONNRESET;
-			goto out;
-		}
-		*status = r->rep_status;
-		src = r->rep;
-		src_len = r->rep_len;
-		if (*status == KHSC_SHM_PENDING) { /* too big for the ring: fetch it (it has run) */
-			kh_ring_divert();
-			err = khrq_call(kh.fd, KHRQ_T_PENDING_REPLY, NULL, 0, &big, &src_len, status);
-			src = big;
-		}
-	} else {
-		if (r != NULL)
-			kh_ring_divert(); /* this message comes on the socket */
-		err = khrq_call(kh.fd, type, payload, len, &big, &src_len, status);
-		src = big;
-	}
+	if (err == 0)
+		err = kh_exchange_locked(type, payload, len, true, &src, &n, &big, status);
 	if (err == 0 && *status == 0) {
-		if (src_len > *reply_len) {
+		if (n > *reply_len) {
 			err = EMSGSIZE;
 		} else {
-			memcpy(reply, src, src_len);
-			*reply_len = src_len;
+			if (n > 0)
+				memcpy(reply, src, n);
+			*reply_len = n;
 		}
 	}
-	free(big);
-out:
 	pthread_mutex_unlock(&kh.lock);
+	free(big);
 	return err;
 }
 
