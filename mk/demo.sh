@@ -7,6 +7,12 @@ K=$BUILD/bin/kexthost
 root=$BUILD/demo-root
 rm -rf "$root"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# demo_run NAME [NOTE]: show, then run $BUILD/demo-NAME.sh in a kernel booted on $root, with the
+# tools on PATH (the kernel sets KEXTHOST_SOCKET, KEXTHOST_ROOT and KEXTHOST_PID for it)
+demo_run() {
+	echo "\$ $K run --root $root -- sh demo-$1.sh${2:+   ($2)}"
+	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-$1.sh"
+}
 
 step "1. Boot the kernel (verbose boot: -v mirrors the kernel log to the console)"
 echo "\$ $K boot --root $root --boot-args \"-v\" &"
@@ -78,8 +84,7 @@ show kextunload -b com.example.kext.MyLibrary
 show kextunload -b com.example.kext.MyLibClient -b com.example.kext.MyLibrary "$KEXTHOST_ROOT/Extensions/HelloKext.kext"
 EOS
 if [ "$(id -u)" = 0 ]; then
-	echo "\$ $K run --root $root -- sh demo-kexts.sh   (the kernel sets KEXTHOST_SOCKET for the tools)"
-	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-kexts.sh"
+	demo_run kexts "the kernel sets KEXTHOST_SOCKET for the tools"
 else
 	echo "  (skipped: loading kexts needs root, and kexts must be root-owned)"
 fi
@@ -126,8 +131,9 @@ if [ "$(id -u)" = 0 ]; then
 	chown -R 0:0 "$root/Extensions/KernCtlSample.kext"
 	chmod -R go-w "$root/Extensions/KernCtlSample.kext"
 	chmod 755 "$BUILD" "$root" 2> /dev/null || true
-	echo "\$ $K run --root $root -- sh demo-kctl.sh"
-	PATH=$KB:$PATH KCTL_BIN=$(cd "$KB" && pwd) $K run --root "$root" -- sh "$BUILD/demo-kctl.sh"
+	KCTL_BIN=$(cd "$KB" && pwd)
+	export KCTL_BIN
+	demo_run kctl
 else
 	echo "  (skipped: loading kexts needs root)"
 fi
@@ -147,8 +153,7 @@ echo '$ hostinfo   (host_self_trap, then the MIG routines host_kernel_version an
 hostinfo 2>&1 | sed 's/^/  /'
 EOS
 chmod 755 "$BUILD" "$root" 2> /dev/null || true
-echo "\$ $K run --root $root -- sh demo-sysctl.sh"
-PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-sysctl.sh"
+demo_run sysctl
 
 step "12. Character device and custom sysctl: the BufferDevice and SysctlSample kexts, bufdevctl"
 cat > "$BUILD/demo-dev.sh" << 'EOS'
@@ -184,8 +189,7 @@ if [ "$(id -u)" = 0 ]; then
 	cp -R "$KX/BufferDevice.kext" "$KX/SysctlSample.kext" "$root/Extensions/"
 	chown -R 0:0 "$root/Extensions/BufferDevice.kext" "$root/Extensions/SysctlSample.kext"
 	chmod -R go-w "$root/Extensions/BufferDevice.kext" "$root/Extensions/SysctlSample.kext"
-	echo "\$ $K run --root $root -- sh demo-dev.sh"
-	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-dev.sh"
+	demo_run dev
 else
 	echo "  (skipped: loading kexts needs root)"
 fi
@@ -221,8 +225,7 @@ if [ "$(id -u)" = 0 ]; then
 	chown -R 0:0 "$root/Extensions/VirtualDevice.kext"
 	chmod -R go-w "$root/Extensions/VirtualDevice.kext"
 	echo "\$ cp -R VirtualDevice.kext $root/Extensions/   (installed, not kextload'ed)"
-	echo "\$ $K run --root $root -- sh demo-iokit.sh"
-	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-iokit.sh"
+	demo_run iokit
 else
 	echo "  (skipped: installing kexts needs root)"
 fi
@@ -271,8 +274,7 @@ kexthost dmesg --root "$KEXTHOST_ROOT" | grep 'VirtualDeviceUserClient:' | sed '
 devctl remove "$id"
 EOS
 if [ "$(id -u)" = 0 ]; then
-	echo "\$ $K run --root $root -- sh demo-vdclient.sh"
-	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-vdclient.sh"
+	demo_run vdclient
 else
 	echo "  (skipped: installing kexts needs root)"
 fi
@@ -302,8 +304,7 @@ if [ "$(id -u)" = 0 ] && command -v gdb > /dev/null 2>&1; then
 	cp -R "$KX/SysctlSample.kext" "$root/Extensions/" 2> /dev/null || true
 	chown -R 0:0 "$root/Extensions/SysctlSample.kext"
 	chmod -R go-w "$root/Extensions/SysctlSample.kext"
-	echo "\$ $K run --root $root -- sh demo-gdb.sh     (docs/DEBUGGING.md walks through it)"
-	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-gdb.sh"
+	demo_run gdb "docs/DEBUGGING.md walks through it"
 else
 	echo "  (skipped: needs root and gdb)"
 fi
@@ -334,8 +335,7 @@ kexthost dmesg --root "$KEXTHOST_ROOT" | grep -e 'setPowerState' -e 'PM:' | sed 
 devctl remove "$id"
 EOS
 if [ "$(id -u)" = 0 ]; then
-	echo "\$ $K run --root $root -- sh demo-pm.sh"
-	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-pm.sh"
+	demo_run pm
 else
 	echo "  (skipped: installing kexts and pmset sleepnow need root)"
 fi
@@ -380,8 +380,7 @@ sed 's/^/  /' "$KEXTHOST_ROOT/vdwatch.out"
 show ioreg -w0 -r -n IOVirtualBus
 EOS
 if [ "$(id -u)" = 0 ]; then
-	echo "\$ $K run --root $root -- sh demo-pnp.sh"
-	PATH=$KB:$PATH $K run --root "$root" -- sh "$BUILD/demo-pnp.sh"
+	demo_run pnp
 else
 	echo "  (skipped: installing kexts needs root)"
 fi
