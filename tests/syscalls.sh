@@ -7,7 +7,8 @@
 # a non-root client (setpriv as nobody) has its own credential and is
 # refused setlogin, a client killed while connected disappears from the
 # kernel, and many concurrent clients; the shared-memory ring and the
-# socket-only path (KEXTHOST_NO_SHM) both.
+# socket-only path (KEXTHOST_NO_SHM) both, and a ring client's kernel state
+# going as soon as it exits.
 set -eu
 BUILD=${BUILD:-build}
 BIN=$(cd "$BUILD/bin" && pwd)
@@ -34,6 +35,9 @@ grep -q 'malformed request of type 256; closing the connection' "$work/dmesg" ||
 run "$P" ring | grep -q '^ok ring shm' || fail "calls through the shared ring"
 KEXTHOST_NO_SHM=1 run "$P" ring | grep -q '^ok ring socket' || fail "calls over the socket only"
 KEXTHOST_NO_SHM=1 run "$P" errors | grep -q '^ok errors' || fail "errors over the socket only"
+# A ring client that exits is gone from the kernel at once (its sleeping worker is woken).
+run "$P" exitgone 20 > "$work/out" 2>&1 || { cat "$work/out"; fail "exited ring clients linger"; }
+grep '^ok exitgone' "$work/out"
 
 # ---- a non-root client ----------------------------------------------------------------
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then

@@ -29,6 +29,7 @@
 #include "bsd/sys/proc_internal.h"
 #include "bsd/sys/file_internal.h"
 #include "osfmk/kern/watchdog.h"
+#include "bsd/kern/kern_request.h"
 
 static struct proc proc0 = {
         .p_pid = 0, .p_flag = P_LSYSTEM, .p_refcount = 1, .p_comm = "kernel_task", .p_conn = -1};
@@ -177,12 +178,14 @@ void
 proc_mark_exiting(proc_t p)
 {
 	proc_lock(p);
-	/* Atomic: proc_exiting and proc_find/proc_ref read the flag without p_lock. */
-	__atomic_or_fetch(&p->p_flag, P_LEXIT, __ATOMIC_RELEASE);
+	/* Atomic: proc_exiting and proc_find/proc_ref read the flag without p_lock; sequentially
+	 * consistent, as kshm_wait_request reads it after announcing its sleep. */
+	__atomic_or_fetch(&p->p_flag, P_LEXIT, __ATOMIC_SEQ_CST);
 	for (int i = 0; i < PROC_MAXINFLIGHT; i++) {
 		if (p->p_threads[i] != NULL)
 			thread_interrupt((thread_t)p->p_threads[i]);
 	}
+	syscall_shm_kick(p); /* its worker may be asleep on the ring, not in a kernel sleep */
 	proc_unlock(p);
 }
 

@@ -158,6 +158,8 @@ int syscall_shm_setup_handle(const struct kreq_peer *peer, const void *payload, 
 /* Serve calls from the ring: 1 when the next message comes on the socket, 0 when the client is done. */
 int syscall_shm_serve(const struct kreq_peer *peer);
 void syscall_shm_teardown(struct proc *p);
+/* Wake the worker sleeping on the ring (the process is exiting); p_lock held. */
+void syscall_shm_kick(struct proc *p);
 
 /* KHRQ_T_KEXT_REQUEST (bsd/kern/kern_request_kext.c). */
 int kext_request_handle(const struct kreq_peer *peer, const void *payload, size_t len,

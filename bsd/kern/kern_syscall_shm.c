@@ -7,9 +7,11 @@
  * 10–80 µs on this machine; a shared word with a short spin before a futex
  * wait costs about a microsecond. The spin is bounded (KSHM_SPIN rounds of
  * pause, yielding every 64 so two spinners sharing a core let each other
- * run); after it the worker sleeps on the futex, waking every
- * KSHM_CHECK_MS to notice a dead client (the hang-up watcher marks the
- * process exiting) or a shutdown.
+ * run); after it the worker sleeps on the futex. When the client dies the
+ * hang-up watcher marks the process exiting and wakes that futex
+ * (syscall_shm_kick), so the process's kernel state goes as soon as the
+ * client does; the sleep is also bounded by KSHM_CHECK_MS, which catches a
+ * shutdown and a kernel without a hang-up watcher.
  *
  * The request is decoded in place and the reply written straight into the
  * ring (no allocation on the common call); the decoder copies every bound it
@@ -56,7 +58,9 @@ syscall_shm_setup_handle(const struct kreq_peer *peer, const void *payload, size
 		khost_shm_unmap(m, KHSC_SHM_SIZE);
 		return EINVAL;
 	}
+	proc_lock(p);
 	p->p_shm = r;
+	proc_unlock(p);
 	return 0;
 }
 
@@ -66,9 +70,25 @@ syscall_shm_teardown(proc_t p)
 	if (p != NULL)
 		kshm_pending_free(p);
 	if (p != NULL && p->p_shm != NULL) {
-		khost_shm_unmap(p->p_shm, KHSC_SHM_SIZE);
+		void *m = p->p_shm;
+
+		/* Cleared under p_lock before the unmap: syscall_shm_kick may be touching the ring. */
+		proc_lock(p);
 		p->p_shm = NULL;
+		proc_unlock(p);
+		khost_shm_unmap(m, KHSC_SHM_SIZE);
 	}
+}
+
+void
+syscall_shm_kick(proc_t p)
+{
+	struct khsc_shm *r;
+
+	lck_mtx_assert(p->p_lock, LCK_MTX_ASSERT_OWNED);
+	r = p->p_shm;
+	if (r != NULL && __atomic_load_n(&r->kern_sleeping, __ATOMIC_SEQ_CST))
+		khost_futex_wake_shared(&r->req_seq, 1);
 }
 
 static int
@@ -87,7 +107,16 @@ kshm_wait_request(proc_t p, struct khsc_shm *r, uint32_t seen, uint32_t *seq)
 			continue;
 		}
 		__atomic_store_n(&r->kern_sleeping, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&r->req_seq, __ATOMIC_SEQ_CST) == seen)
+		/*
+		 * The client usually exits right after its last call, while this
+		 * worker spins: the hang-up watcher sets P_LEXIT and then looks at
+		 * kern_sleeping (syscall_shm_kick). Both sides store, then load,
+		 * sequentially consistent: one of them sees the other. A wake
+		 * that lands between this check and the futex call is lost (it
+		 * cannot change the client's word); KSHM_CHECK_MS bounds that.
+		 */
+		if ((__atomic_load_n(&p->p_flag, __ATOMIC_SEQ_CST) & P_LEXIT) == 0 &&
+		    __atomic_load_n(&r->req_seq, __ATOMIC_SEQ_CST) == seen)
 			khost_futex_wait_shared(&r->req_seq, seen,
 			                        khost_uptime_ns() + (uint64_t)KSHM_CHECK_MS * 1000 * 1000);
 		__atomic_store_n(&r->kern_sleeping, 0, __ATOMIC_RELAXED);

@@ -102,7 +102,7 @@ struct proc {
 	uint32_t p_inflight; /* calls being served */
 	void *p_threads[16]; /* thread_t serving each call (PROC_MAXINFLIGHT) */
 	struct proc *p_next; /* all processes */
-	void *p_shm;         /* the shared-memory call channel, when set up */
+	void *p_shm;         /* the shared-memory call channel: set and cleared under p_lock */
 	void *p_pending;     /* a ring call's reply too big for the ring (kalloc), until fetched */
 	size_t p_pending_len, p_pending_cap;
 	char p_login[MAXLOGNAME]; /* setlogin(2) name ("" until set) */

@@ -16,6 +16,9 @@
  *   bench N    time N null calls, N 64-byte ioctls on /dev/null and N MIG calls
  *              (host_page_size on the host port); prints medians (ns)
  *   alive PID  print "alive" or "gone": whether PID is a process in the kernel (kill 0)
+ *   exitgone N N children each call through the ring and exit; each must be gone
+ *              from the kernel soon after (median well under the worker's 250 ms
+ *              fallback poll: the hang-up watcher wakes the worker)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +33,7 @@
 #include <kexthost/request.h>
 #include <kexthost/kh_syscall.h>
 #include <kexthost/kh_mach.h>
+#include <kexthost/kh_sysctl.h>
 
 int khrq_connect(const char *path, int *fd);
 const char *khrq_socket_path(void);
@@ -262,6 +266,61 @@ many(int n)
 	free(kids);
 }
 
+/* The kernel's zone use in bytes (kern.kexthost.iokit_counts' "zone_bytes=" word), -1 on error. */
+static long
+zone_bytes(void)
+{
+	char buf[256], *w;
+	size_t len = sizeof(buf);
+
+	if (kh_sysctlbyname("kern.kexthost.iokit_counts", buf, &len, NULL, 0) != 0)
+		return -1;
+	w = strstr(buf, "zone_bytes=");
+	return w != NULL ? atol(w + strlen("zone_bytes=")) : -1;
+}
+
+/*
+ * How long a ring client's kernel state outlives it. The client exits right
+ * after a call, while its worker still spins: the case where the worker used
+ * to fall asleep for its whole 250 ms re-check period before freeing the
+ * process (session 4's pnp_storm flake: zone use counted a dead client).
+ */
+/*
+ * A connected client holds more than this in the kernel (its worker's 64 KiB
+ * packet buffer alone); what else the kernel grows while serving children
+ * (a worker's first per-thread zone cache, 2 KiB each) stays well below.
+ */
+#define KSP_CLIENT_BYTES (32 * 1024)
+
+static void
+exitgone(int n)
+{
+	double ms[64];
+	long base;
+	int st;
+
+	if (n > 64)
+		n = 64;
+	base = zone_bytes();
+	CHECK(base > 0, "kern.kexthost.iokit_counts");
+	for (int i = 0; i < n; i++) {
+		pid_t c = fork();
+		if (c == 0)
+			_exit(kh_getpid() == getpid() && kh_uses_shm() ? 0 : 1);
+		CHECK(c > 0 && waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %d",
+		      i);
+		uint64_t t0 = now_ns();
+		int k = 0;
+		while (zone_bytes() - base >= KSP_CLIENT_BYTES && k++ < 5000)
+			usleep(100);
+		CHECK(k < 5000, "child %d: zone use not back (%ld bytes, was %ld)", i, zone_bytes(), base);
+		ms[i] = (double)(now_ns() - t0) / 1e6;
+	}
+	qsort(ms, (size_t)n, sizeof(double), cmp_double);
+	CHECK(ms[n / 2] < 100.0, "a dead client's state stays %.1f ms (median)", ms[n / 2]);
+	printf("ok exitgone median %.2f ms, max %.2f ms\n", ms[n / 2], ms[n - 1]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -286,6 +345,8 @@ main(int argc, char **argv)
 		bench(argc > 2 ? atoi(argv[2]) : 10000);
 	else if (strcmp(cmd, "ring") == 0)
 		ring(getenv("KEXTHOST_NO_SHM") == NULL);
+	else if (strcmp(cmd, "exitgone") == 0)
+		exitgone(argc > 2 ? atoi(argv[2]) : 20);
 	else if (strcmp(cmd, "alive") == 0 && argc > 2) {
 		int r = kh_kill(atoi(argv[2]), 0);
 		printf("%s\n", r == 0 ? "alive" : errno == ESRCH ? "gone" : "error");
