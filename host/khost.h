@@ -281,6 +281,7 @@ struct kernel_boot_params {
 };
 #define KERNEL_BOOT_QUIET 0x1 /* do not mirror the log to the console even with -v */
 #define KERNEL_BOOT_NO_SELFCHECK 0x2
+#define KERNEL_BOOT_AFTER_PANIC 0x4 /* a reboot after a panic: kexts loaded by request load again */
 
 /* Bring the kernel up; returns 0 or a Darwin errno. Panics on a self-check failure. */
 int kernel_bootstrap(const struct kernel_boot_params *params);

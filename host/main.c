@@ -23,7 +23,9 @@
  * succeeded).
  * boot --reboot-on-panic (or the boot-arg reboot_on_panic=1): this process
  * supervises a kernel child and boots it again with the same root and
- * boot-args after a panic, at most SUPERVISE_MAX_BOOTS times a minute.
+ * boot-args after a panic, at most SUPERVISE_MAX_BOOTS times a minute; the
+ * new kernel loads again the kexts loaded by request before the panic
+ * (libkern/kext/OSKextReboot.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -182,9 +184,9 @@ block_kernel_signals(sigset_t *set)
  * ready_fd >= 0 is closed once the kernel is up (the parent waits on it).
  */
 static int
-serve(const struct boot_opts *o, int ready_fd)
+serve(const struct boot_opts *o, int ready_fd, unsigned int flags)
 {
-	struct kernel_boot_params params = {.root = o->root, .boot_args = o->boot_args, .flags = 0};
+	struct kernel_boot_params params = {.root = o->root, .boot_args = o->boot_args, .flags = flags};
 	sigset_t set;
 	int sig, err;
 
@@ -245,7 +247,7 @@ spawn_kernel(const struct boot_opts *o, int detach, int *status)
 				dup2(fd, STDERR_FILENO);
 			}
 		}
-		_exit(serve(o, pfd[1]));
+		_exit(serve(o, pfd[1], 0));
 	}
 	close(pfd[1]);
 	ssize_t n;
@@ -315,7 +317,8 @@ supervise(const struct boot_opts *o)
 			sigset_t none;
 			sigemptyset(&none);
 			pthread_sigmask(SIG_SETMASK, &none, NULL);
-			_exit(serve(o, -1));
+			/* After a panic the new kernel loads again what was loaded by request. */
+			_exit(serve(o, -1, npanics > 0 ? KERNEL_BOOT_AFTER_PANIC : 0));
 		}
 		for (;;) {
 			int sig = 0;
@@ -380,7 +383,7 @@ cmd_boot(int argc, char **argv)
 	}
 	if (o.reboot_on_panic || bootargs_reboot_on_panic(o.boot_args))
 		return supervise(&o);
-	return serve(&o, -1);
+	return serve(&o, -1, 0);
 }
 
 static int

@@ -5,8 +5,9 @@
 # (ECONNRESET, no hang), the report names the trap, the kext and the
 # function, a panic log file is saved and `kexthost panics` lists it, and
 # `kexthost symbolicate` gives the bug's source line. Then
-# --reboot-on-panic: the supervisor boots the kernel again after a panic and
-# it serves clients.
+# --reboot-on-panic: the supervisor boots the kernel again after a panic, the
+# new kernel loads again the kext loaded by hand from outside Extensions/ and
+# serves clients; a clean boot afterwards does not load it.
 set -eu
 BUILD=${BUILD:-build}
 BIN=$(cd "$BUILD/bin" && pwd)
@@ -149,7 +150,14 @@ kpid=$!
 wait_ready "$root" "$work/reboot.console"
 KEXTHOST_SOCKET=$root/var/run/kexthost.sock
 export KEXTHOST_SOCKET
-kextload "$root/Extensions/Buggy.kext" > /dev/null 2>&1 || fail "reboot: kextload"
+# Loaded by hand from outside Extensions/: the new kernel must load it again by itself.
+# One loaded and unloaded again before the panic must not come back.
+mv "$root/Extensions/Buggy.kext" "$work/Buggy.kext"
+cp -R "$KEXTS/HelloKext.kext" "$work/"
+chown -R 0:0 "$work/HelloKext.kext"
+kextload "$work/HelloKext.kext" > /dev/null 2>&1 || fail "reboot: kextload HelloKext"
+kextload "$work/Buggy.kext" > /dev/null 2>&1 || fail "reboot: kextload"
+kextunload -b com.example.kext.HelloKext > /dev/null 2>&1 || fail "reboot: kextunload HelloKext"
 buggy-trigger null > /dev/null 2>&1 && fail "reboot: the bug did not happen"
 i=0
 until [ "$(grep -c 'kernel ready' "$work/reboot.console")" -ge 2 ]; do
@@ -160,11 +168,15 @@ until [ "$(grep -c 'kernel ready' "$work/reboot.console")" -ge 2 ]; do
 done
 grep -q "kernel panicked; rebooting" "$work/reboot.console" || fail "reboot: no reboot message"
 i=0
-until kextload "$root/Extensions/Buggy.kext" > /dev/null 2>&1; do
+until kextstat -l > "$work/kextstat" 2>&1; do
 	i=$((i + 1))
 	[ $i -lt 100 ] || fail "reboot: the new kernel does not serve"
 	sleep 0.05
 done
+grep -q 'com\.example\.kext\.Buggy (' "$work/kextstat" || { cat "$work/kextstat"; fail "reboot: Buggy not loaded again"; }
+grep -q 'HelloKext' "$work/kextstat" && fail "reboot: HelloKext, unloaded before the panic, came back"
+grep -q "kext: com.example.kext.Buggy loaded again after the panic ($work/Buggy.kext)" \
+	"$work/reboot.console" || fail "reboot: no reload message"
 kexthost panics --root "$root" | grep -q "Kernel trap at" || fail "reboot: panic not listed"
 kill -TERM "$kpid"
 set +e
@@ -173,5 +185,8 @@ st=$?
 set -e
 kpid=
 [ $st = 0 ] || fail "reboot: supervisor exit status $st after SIGTERM"
+# A clean boot forgets what was loaded by request.
+kexthost run --root "$root" -- kextstat -l > "$work/kextstat" 2>&1 || fail "reboot: clean boot"
+grep -q 'Buggy' "$work/kextstat" && fail "reboot: a clean boot loaded Buggy again"
 echo "ok: --reboot-on-panic"
 echo "panic.sh: all passed"

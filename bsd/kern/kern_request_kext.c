@@ -137,6 +137,8 @@ kr_load(const struct kreq_peer *peer, OSDictionary *args, bool validateOnly, OSO
 		ret = OSKext_validateBundle(&la, diag, msgs, &info);
 	} else {
 		ret = OSKext_load(&la, &tag, diag, msgs);
+		if (ret == kOSReturnSuccess)
+			OSKext_noteLoadRequest(&la, tag); /* so a reboot after a panic loads it again */
 	}
 	r = kr_response(diag, msgs);
 	if (r != NULL && info != NULL)
@@ -174,6 +176,8 @@ kr_unload(const struct kreq_peer *peer, OSDictionary *args, OSObject **response)
 		ret = OSKext_unloadWithClassName(className, peer->uid, msgs);
 	else
 		ret = kOSKextReturnInvalidArgument;
+	if (ret == kOSReturnSuccess)
+		OSKext_noteUnload();
 	*response = (OSObject *)kr_response(NULL, msgs);
 	OSObject_release(msgs);
 	return ret;

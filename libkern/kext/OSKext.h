@@ -128,6 +128,19 @@ OSReturn OSKext_unloadWithLoadTag(OSKextLoadTag loadTag, uint32_t uid, OSArray *
 /* Unload the kext that defines class `className` (kextunload -c). */
 OSReturn OSKext_unloadWithClassName(const char *className, uint32_t uid, OSArray *messages);
 
+/* ---- kexts loaded by request, across a panic reboot (OSKextReboot.c) ------------- */
+
+/*
+ * At boot, after the I/O Kit and before clients: with afterPanic, load again
+ * the kexts the panicked kernel had loaded by request (kextload, kextutil),
+ * in their order, logging each result; either way start a new, empty list.
+ */
+void OSKext_reloadAfterPanic(bool afterPanic);
+/* A load request succeeded (kern_request_kext.c): write it down. */
+void OSKext_noteLoadRequest(const struct OSKextLoadArgs *args, OSKextLoadTag loadTag);
+/* An unload request succeeded: cross out what is no longer loaded. */
+void OSKext_noteUnload(void);
+
 /* ---- information --------------------------------------------------------------- */
 
 /*

@@ -113,6 +113,8 @@ kernel_bootstrap(const struct kernel_boot_params *params)
 	err = StartIOKit();
 	if (err != 0)
 		printf("kexthost: I/O Kit unavailable (errno %d)\n", err);
+	/* Before clients come: what was loaded by request before a panic loads again. */
+	OSKext_reloadAfterPanic((params->flags & KERNEL_BOOT_AFTER_PANIC) != 0);
 	err = kern_request_init(params->root);
 	if (err != 0)
 		printf("kexthost: request channel unavailable (errno %d)\n", err);
