@@ -88,9 +88,11 @@ rb_identifier_for_tag(OSKextLoadTag tag)
 	OSString *found = NULL;
 	OSSymbol *key;
 
-	while (it != NULL && found == NULL && (key = (OSSymbol *)OSCollectionIterator_getNextObject(it)) != NULL) {
+	while (it != NULL && found == NULL &&
+	       (key = (OSSymbol *)OSCollectionIterator_getNextObject(it)) != NULL) {
 		OSDictionary *k = OSDynamicCast(OSDictionary, OSDictionary_getObject(all, key));
-		OSNumber *n = k != NULL ? OSDynamicCast(OSNumber, OSDictionary_getObjectCString(k, "OSBundleLoadTag"))
+		OSNumber *n = k != NULL ? OSDynamicCast(OSNumber,
+		                                        OSDictionary_getObjectCString(k, "OSBundleLoadTag"))
 		                        : NULL;
 		if (n != NULL && OSNumber_unsigned32BitValue(n) == tag) {
 			found = OSString_withCString(OSSymbol_getCStringNoCopy(key));
@@ -120,18 +122,20 @@ OSKext_noteLoadRequest(const struct OSKextLoadArgs *args, OSKextLoadTag tag)
 	d = OSDictionary_withCapacity(5);
 	if (id == NULL || d == NULL || (args->path != NULL && path == NULL))
 		goto out;
-	if (!rb_set(d, "CFBundleIdentifier", (OSObject *)id) || !rb_set(d, "OSBundlePath", (OSObject *)path) ||
+	if (!rb_set(d, "CFBundleIdentifier", (OSObject *)id) ||
+	    !rb_set(d, "OSBundlePath", (OSObject *)path) ||
 	    !rb_set(d, "DependencyPaths", (OSObject *)args->dependencyPaths) ||
 	    !rb_set(d, "RepositoryPaths", (OSObject *)args->repositoryPaths) ||
 	    !rb_set(d, "SkipAuthentication",
 	            (OSObject *)((args->flags & kOSKextLoadFlagSkipAuthentication) ? kOSBooleanTrue
-	                                                                              : kOSBooleanFalse)))
+	                                                                           : kOSBooleanFalse)))
 		goto out;
 	lck_mtx_lock(rb.mtx);
 	/* Loading what is already listed (kextload twice) replaces the entry. */
 	for (unsigned int i = 0; i < OSArray_getCount(rb.loads); i++) {
 		OSDictionary *e = (OSDictionary *)OSArray_getObject(rb.loads, i);
-		OSString *eid = OSDynamicCast(OSString, OSDictionary_getObjectCString(e, "CFBundleIdentifier"));
+		OSString *eid =
+		        OSDynamicCast(OSString, OSDictionary_getObjectCString(e, "CFBundleIdentifier"));
 		if (eid != NULL && OSString_isEqualToString(eid, id)) {
 			OSArray_removeObject(rb.loads, i);
 			break;
@@ -160,8 +164,10 @@ OSKext_noteUnload(void)
 	lck_mtx_lock(rb.mtx);
 	for (unsigned int i = OSArray_getCount(rb.loads); i-- > 0;) {
 		OSDictionary *e = (OSDictionary *)OSArray_getObject(rb.loads, i);
-		OSString *id = OSDynamicCast(OSString, OSDictionary_getObjectCString(e, "CFBundleIdentifier"));
-		if (id == NULL || OSDictionary_getObjectCString(loaded, OSString_getCStringNoCopy(id)) == NULL) {
+		OSString *id =
+		        OSDynamicCast(OSString, OSDictionary_getObjectCString(e, "CFBundleIdentifier"));
+		if (id == NULL ||
+		    OSDictionary_getObjectCString(loaded, OSString_getCStringNoCopy(id)) == NULL) {
 			OSArray_removeObject(rb.loads, i);
 			changed = true;
 		}

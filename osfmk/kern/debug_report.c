@@ -4,6 +4,10 @@
  * loaded kexts, the kext load layout that `kexthost symbolicate` reads back,
  * and the panic log file under the kernel root.
  *
+ * Under each kext in the backtrace, its libraries with an executable:
+ *
+ *                 dependency: <bundle-id>(<version>)[<UUID>]@0x<start>
+ *
  * A frame inside a kext reads `<bundle-id> + 0x<offset>`, then, from the
  * kext's debug object (DWARF, kxld_image_debug_object) or else its symbol
  * table, ` (function + 0x<off>)` and ` file.c:line`. A frame in the kernel
@@ -33,6 +37,7 @@
 #include "osfmk/kern/debug_internal.h"
 
 #define REPORT_MAX_KEXTS 8
+#define REPORT_MAX_DEPS 16 /* dependency lines under one kext */
 
 static char panic_root[256];
 static uint32_t panic_log_seq;
@@ -189,6 +194,58 @@ kext_format_line(struct kxld_image *img, char *buf, size_t size)
 	                         (unsigned long)(start + kxld_image_size(img) - 1));
 }
 
+struct dep_find {
+	const kmod_info_t *info;
+	struct kxld_image *img;
+};
+
+static int
+dep_find_fn(void *ctx, struct kxld_image *img)
+{
+	struct dep_find *f = ctx;
+
+	if ((const kmod_info_t *)kxld_image_kmod_info(img) != f->info)
+		return 0;
+	f->img = img;
+	return 1;
+}
+
+/*
+ * One "dependency:" line per library the kext links against (its kmod_info's
+ * reference list, which the loader fills), as XNU prints them under a kext in
+ * the backtrace. A reference is followed only when it names the kmod_info of
+ * a loaded image: a kext that scribbled over the list ends the scan with a
+ * line, not with a fault inside the report.
+ */
+static size_t
+kext_format_deps(struct kxld_image *img, char *buf, size_t size)
+{
+	const kmod_info_t *ki = (const kmod_info_t *)kxld_image_kmod_info(img);
+	const kmod_reference_t *ref = ki != NULL ? ki->reference_list : NULL;
+	size_t len = 0;
+
+	for (unsigned n = 0; ref != NULL && n < REPORT_MAX_DEPS; ref = ref->next, n++) {
+		struct dep_find f = {.info = ref->info};
+		uint8_t uuid[16];
+		char ustr[40];
+
+		(void)kxld_images_apply_nowait(true, dep_find_fn, &f);
+		if (f.img == NULL) {
+			len += (size_t)scnprintf(
+			        buf + len, size - len,
+			        "            kmod dependency scan stopped: no loaded kext at %p\n",
+			        (const void *)ref->info);
+			break;
+		}
+		kxld_image_uuid(f.img, uuid);
+		kext_format_uuid(uuid, ustr, sizeof(ustr));
+		len += (size_t)scnprintf(buf + len, size - len, "            dependency: %s(%s)[%s]@0x%lx\n",
+		                         kxld_image_kext_id(f.img), kext_version(f.img), ustr,
+		                         (unsigned long)kxld_image_address(f.img));
+	}
+	return len;
+}
+
 struct bt_kexts {
 	const uintptr_t *pcs;
 	unsigned npcs;
@@ -226,6 +283,7 @@ panic_format_kexts_in_backtrace(char *buf, size_t size, const uintptr_t *pcs, un
 		len += (size_t)scnprintf(buf + len, size - len, "         ");
 		len += kext_format_line(bk.imgs[i], buf + len, size - len);
 		len += (size_t)scnprintf(buf + len, size - len, "\n");
+		len += kext_format_deps(bk.imgs[i], buf + len, size - len);
 	}
 	return len;
 }

@@ -5,9 +5,11 @@
  * inauthentic dependencies, indirect failures, loaded libraries that can't
  * be replaced, the KPI sets' version range, com.apple.kernel and
  * com.apple.kpi.private rules, extra kexts (-d) and PlugIns, codeless
- * libraries, and symbols resolved only against declared libraries.
+ * libraries, symbols resolved only against declared libraries, and the
+ * dependency lines of a panic report.
  */
 #include "tests/kext/kext_test.h"
+#include "osfmk/kern/debug_internal.h"
 
 #define NOAUTH kOSKextLoadFlagSkipAuthentication
 #define LK "com.apple.kpi.libkern=8.0"
@@ -346,6 +348,34 @@ START_TEST(symbols_only_from_declared_libraries)
 }
 END_TEST
 
+/* A panic report names, under a kext in the backtrace, the libraries it links against. */
+START_TEST(panic_report_lists_dependencies)
+{
+	char buf[2048], want[256];
+	uintptr_t pc;
+
+	three_libs();
+	ck_assert_int_eq(kt_load_path(client_requesting("1.2"), 0, NULL, NULL), kOSReturnSuccess);
+	oskext_lock();
+	pc = kxld_image_address(oskext_loaded_with_id("com.example.client")->image) + 1;
+	oskext_unlock();
+	(void)panic_format_kexts_in_backtrace(buf, sizeof(buf), &pc, 1);
+	ck_assert_msg(
+	        strstr(buf, "      Kernel Extensions in backtrace:\n         com.example.client(1.0)[") !=
+	                NULL,
+	        "%s", buf);
+	/* The UUID varies: compare what comes before and after it. */
+	oskext_lock();
+	snprintf(want, sizeof(want), "]@0x%lx\n",
+	         (unsigned long)kxld_image_address(oskext_loaded_with_id("com.example.lib")->image));
+	oskext_unlock();
+	char *at = strstr(buf, "\n            dependency: com.example.lib(1.5)[");
+	ck_assert_msg(at != NULL && strstr(at, want) != NULL, "%s", buf);
+	ck_assert_int_eq(strstr(buf, "kpi.libkern") == NULL, 1); /* the KPI sets have no executable */
+	unload_all();
+}
+END_TEST
+
 Suite *
 ktest_suite(void)
 {
@@ -365,6 +395,7 @@ ktest_suite(void)
 	tcase_add_test(tc, dependency_paths_and_plugins);
 	tcase_add_test(tc, codeless_library_passes_dependencies_on);
 	tcase_add_test(tc, symbols_only_from_declared_libraries);
+	tcase_add_test(tc, panic_report_lists_dependencies);
 	suite_add_tcase(s, tc);
 	return s;
 }
