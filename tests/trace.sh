@@ -7,7 +7,9 @@
 # caller's pid, MSC_mach_msg_trap, the kext_request MIG routine, KEXT_Load
 # with the bundle ID, IOService_Match/Start, the power changes of a pmset
 # sleepnow/wake, the work loop and interrupt events), the JSON is valid (python3 -m json.tool) with B/E pairs and
-# instant events, and a class filter keeps out every other class. Also:
+# instant events and thread names, a class filter keeps out every other
+# class, and the pid filter (--pid / --exclude-pid) keeps or drops the
+# kernel's own work (pid 0). Also:
 # bad arguments are usage errors, reading before setup is a clean error,
 # `trace stream` prints events until SIGTERM.
 set -eu
@@ -80,6 +82,11 @@ assert any(e["ph"] == "B" and e["name"] == "KEXT_Load" and e["args"].get("bundle
 assert all("pid" in e and ("tid" in e or e["ph"] == "M") for e in ev)
 assert all(e["ts"] >= 0 for e in ev if e["ph"] != "M")
 assert all(e.get("s") == "t" for e in ev if e["ph"] == "i")
+# threads are named (kdebug's thread map): the request workers, which serve the system calls, are
+# there from boot (a thread that starts and ends between the map and the dump may go unnamed)
+names = {e["tid"]: e["args"]["name"] for e in ev if e["name"] == "thread_name"}
+assert all(e["tid"] in names for e in ev if e["name"].startswith("BSC_")), names
+assert "kern_request.worker" in names.values(), names
 EOP
 # a read consumes: a second dump is empty
 "$KEXTHOST_BIN" trace dump > "$W/dump2" 2>&1
@@ -93,6 +100,22 @@ $B/kextstat > /dev/null
 "$KEXTHOST_BIN" trace dump > "$W/dump3" 2> /dev/null
 grep -q 'MSC_mach_msg_trap' "$W/dump3" || { cat "$W/dump3"; fail "filtered trace lost DBG_MACH"; }
 grep -Eq '  0[2-9a-f][0-9a-f]{6}  |  [1-9a-f][0-9a-f]{7}  ' "$W/dump3" && { cat "$W/dump3"; fail "class filter let other classes in"; }
+
+# the pid filter: --pid 0 keeps the kernel's own work only (no system calls of a process),
+# --exclude-pid 0 keeps the processes' (their system calls, named by their serving thread)
+"$KEXTHOST_BIN" trace start --pid 0 || fail "trace start --pid 0"
+$B/sysctl kern.ostype > /dev/null
+"$KEXTHOST_BIN" trace stop
+"$KEXTHOST_BIN" trace dump > "$W/dump4" 2> /dev/null
+grep -q 'BSC_sysctl' "$W/dump4" && { cat "$W/dump4"; fail "--pid 0 let a process's system call in"; }
+"$KEXTHOST_BIN" trace start --exclude-pid 0 || fail "trace start --exclude-pid 0"
+$B/sysctl kern.ostype > /dev/null
+"$KEXTHOST_BIN" trace stop
+"$KEXTHOST_BIN" trace dump > "$W/dump5" 2> /dev/null
+grep -Eq 'BSC_sysctl .*\[start\]  thread 0x[0-9a-f]+ kern_request.worker cpu' "$W/dump5" ||
+	{ cat "$W/dump5"; fail "--exclude-pid 0 lost the system call (or its thread's name)"; }
+st=0; "$KEXTHOST_BIN" trace start --pid 4000000 2> "$W/err" || st=$?
+[ $st = 1 ] && grep -q 'selecting pid 4000000: No such process' "$W/err" || { cat "$W/err"; fail "unknown pid"; }
 
 # stream: events printed as they come, until SIGTERM
 $B/trace stream --class 4 > "$W/stream" 2>&1 &

@@ -6,6 +6,7 @@
  * Perfetto (ui.perfetto.dev) and chrome://tracing open as a timeline.
  *
  *   trace start [--class N[,N...]] [--subclass C:S[,...]] [--buf N] [--nowrap]
+ *               [--pid P]... | [--exclude-pid P]...   (only / all but these processes; 0 the kernel)
  *   trace stop                     stop recording (the events stay for dump)
  *   trace dump [--json FILE]       print the recorded events, oldest first
  *   trace stream [--class ...]     print events as they arrive until SIGINT/SIGTERM
@@ -13,9 +14,12 @@
  *
  * Text lines: time since the first event (µs), delta from the previous
  * event (µs), debug ID, event name (known kernel events by name, the rest as
- * class/subclass/code), arg1-arg4, thread ID, CPU. In JSON, DBG_FUNC_START
- * and DBG_FUNC_END become "B"/"E" events and the rest instant "i" events, on
- * pid 0 (the kernel) and the recording thread's tid.
+ * class/subclass/code), arg1-arg4, thread ID with the thread's name, CPU.
+ * In JSON, DBG_FUNC_START and DBG_FUNC_END become "B"/"E" events and the
+ * rest instant "i" events, on pid 0 (the kernel) and the recording thread's
+ * tid; "thread_name" metadata names the threads. Names come from kdebug's
+ * thread map (KERN_KDTHRMAP, taken when tracing started), else from the
+ * threads alive at the dump (KERN_KDREADCURTHRMAP).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -36,6 +40,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: trace start [--class N[,N...]] [--subclass C:S[,...]] [--buf N] [--nowrap]\n"
+	           "                   [--pid P]... | [--exclude-pid P]...\n"
 	           "       trace stop\n"
 	           "       trace dump [--json FILE]\n"
 	           "       trace stream [--class N[,N...]] [--subclass C:S[,...]] [--buf N]\n"
@@ -204,13 +209,100 @@ packed_string(const kh_kd_buf *e, char *out, size_t len)
 	return 1;
 }
 
+/* ---- thread names ---------------------------------------------------------------- */
+
+struct threads {
+	kh_kd_threadmap *map;
+	size_t n;
+	int tried_current; /* KERN_KDREADCURTHRMAP asked once for a thread not in the map */
+};
+
+/* Read a thread map: KERN_KDTHRMAP (op) needs exactly the kept entries; the current map any room. */
+static int
+threads_read(struct threads *t, int op, size_t entries)
+{
+	int mib[3] = {KH_CTL_KERN, KH_KERN_KDEBUG, op};
+	size_t len = entries * sizeof(kh_kd_threadmap);
+	kh_kd_threadmap *m = entries ? calloc(entries, sizeof(*m)) : NULL;
+
+	if (m == NULL || kh_sysctl(mib, 3, m, &len, NULL, 0) != 0) {
+		free(m);
+		return -1;
+	}
+	free(t->map);
+	t->map = m;
+	t->n = len / sizeof(*m);
+	return 0;
+}
+
+/* The map taken when tracing started, if the kernel keeps one; else the threads alive now. */
+static void
+threads_load(struct threads *t)
+{
+	kh_kbufinfo_t info;
+	size_t len = sizeof(info);
+	int mib[3] = {KH_CTL_KERN, KH_KERN_KDEBUG, KH_KERN_KDGETBUF};
+
+	if (kh_sysctl(mib, 3, &info, &len, NULL, 0) == 0 && info.nkdthreads > 0 &&
+	    threads_read(t, KH_KERN_KDTHRMAP, (size_t)info.nkdthreads) == 0)
+		return;
+	(void)threads_read(t, KH_KERN_KDREADCURTHRMAP, 4096);
+	t->tried_current = 1;
+}
+
+static const char *
+thread_name(struct threads *t, uint64_t tid)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < t->n; i++)
+			if (t->map[i].thread == tid) {
+				t->map[i].command[sizeof(t->map[i].command) - 1] = '\0';
+				return t->map[i].command;
+			}
+		/* A thread started after the map was taken: ask once for the threads alive now. */
+		if (pass == 1 || t->tried_current || threads_read(t, KH_KERN_KDREADCURTHRMAP, 4096) != 0)
+			break;
+		t->tried_current = 1;
+	}
+	return NULL;
+}
+
 /* ---- output ----------------------------------------------------------------------- */
 
 struct printer {
 	uint64_t t0, prev;
 	int started;
 	FILE *json;
+	struct threads threads;
+	uint64_t *named; /* tids given a JSON thread_name already */
+	size_t nnamed, capnamed;
 };
+
+/* JSON: name each thread once, before its first event. */
+static void
+json_name_thread(struct printer *pr, uint64_t tid)
+{
+	const char *name;
+
+	for (size_t i = 0; i < pr->nnamed; i++)
+		if (pr->named[i] == tid)
+			return;
+	if (pr->nnamed == pr->capnamed) {
+		size_t cap = pr->capnamed ? pr->capnamed * 2 : 64;
+		uint64_t *n = realloc(pr->named, cap * sizeof(*n));
+		if (n == NULL)
+			return;
+		pr->named = n;
+		pr->capnamed = cap;
+	}
+	pr->named[pr->nnamed++] = tid;
+	name = thread_name(&pr->threads, tid);
+	if (name != NULL)
+		fprintf(pr->json,
+		        ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%" PRIu64
+		        ",\"args\":{\"name\":\"%s\"}}",
+		        tid, name);
+}
 
 static void
 print_text(struct printer *pr, const kh_kd_buf *e)
@@ -224,16 +316,23 @@ print_text(struct printer *pr, const kh_kd_buf *e)
 		pr->t0 = pr->prev = e->timestamp;
 		pr->started = 1;
 	}
+	const char *tname = thread_name(&pr->threads, e->arg5);
+	char who[64];
+
+	if (tname != NULL)
+		snprintf(who, sizeof(who), "thread %#" PRIx64 " %s", e->arg5, tname);
+	else
+		snprintf(who, sizeof(who), "thread %#" PRIx64, e->arg5);
 	event_name(e->debugid, name, sizeof(name));
 	if (packed_string(e, str, sizeof(str)))
-		printf("%14.3f %10.3f  %08x  %-36s %s%s  thread %#" PRIx64 " cpu %u\n",
+		printf("%14.3f %10.3f  %08x  %-36s %s%s  %s cpu %u\n",
 		       (double)(e->timestamp - pr->t0) / 1000.0, (double)(e->timestamp - pr->prev) / 1000.0,
-		       e->debugid, name, str, fn, e->arg5, e->cpuid);
+		       e->debugid, name, str, fn, who, e->cpuid);
 	else
 		printf("%14.3f %10.3f  %08x  %-36s %#" PRIx64 " %#" PRIx64 " %#" PRIx64 " %#" PRIx64
-		       "%s  thread %#" PRIx64 " cpu %u\n",
+		       "%s  %s cpu %u\n",
 		       (double)(e->timestamp - pr->t0) / 1000.0, (double)(e->timestamp - pr->prev) / 1000.0,
-		       e->debugid, name, e->arg1, e->arg2, e->arg3, e->arg4, fn, e->arg5, e->cpuid);
+		       e->debugid, name, e->arg1, e->arg2, e->arg3, e->arg4, fn, who, e->cpuid);
 	pr->prev = e->timestamp;
 }
 
@@ -244,6 +343,7 @@ print_json(struct printer *pr, const kh_kd_buf *e)
 	unsigned int fn = KH_KDBG_FUNC(e->debugid);
 	const char *ph = fn == KH_DBG_FUNC_START ? "B" : fn == KH_DBG_FUNC_END ? "E" : "i";
 
+	json_name_thread(pr, e->arg5);
 	event_name(e->debugid, name, sizeof(name));
 	fprintf(pr->json,
 	        ",\n{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"%s\",%s\"ts\":%.3f,\"pid\":0,\"tid\":%" PRIu64
@@ -287,10 +387,14 @@ drain(struct printer *pr, kh_kd_buf *buf)
 
 /* ---- commands --------------------------------------------------------------------- */
 
+#define MAX_PIDS 16
+
 struct start_opts {
 	int nbufs;
 	int nowrap;
 	int filtered;
+	int pids[MAX_PIDS], npids;
+	int exclude; /* pids are excluded (KERN_KDPIDEX), not selected */
 	unsigned char filter[KH_KDBG_TYPEFILTER_BITMAP_SIZE];
 };
 
@@ -351,6 +455,21 @@ parse_start(int argc, char **argv, struct start_opts *o, int allow_nowrap)
 			o->nbufs = (int)n;
 		} else if (allow_nowrap && strcmp(argv[i], "--nowrap") == 0) {
 			o->nowrap = 1;
+		} else if ((strcmp(argv[i], "--pid") == 0 || strcmp(argv[i], "--exclude-pid") == 0) &&
+		           i + 1 < argc) {
+			int ex = argv[i][2] == 'e';
+			char *end;
+			long pid = strtol(argv[++i], &end, 10);
+
+			if (*end != '\0' || pid < 0 || pid > 0x7fffffff || o->npids == MAX_PIDS ||
+			    (o->npids > 0 && ex != o->exclude)) {
+				fprintf(stderr,
+				        "trace: --pid/--exclude-pid: a pid (at most %d, not both kinds)\n",
+				        MAX_PIDS);
+				return -1;
+			}
+			o->exclude = ex;
+			o->pids[o->npids++] = (int)pid;
 		} else {
 			return -1;
 		}
@@ -372,6 +491,17 @@ do_start(const struct start_opts *o)
 	    kd_op(KH_KERN_KDSET_TYPEFILTER, 0, NULL, NULL, o->filter, sizeof(o->filter)) != 0) {
 		fprintf(stderr, "trace: setting the type filter: %s\n", strerror(errno));
 		return 1;
+	}
+	for (int i = 0; i < o->npids; i++) {
+		int mib[3] = {KH_CTL_KERN, KH_KERN_KDEBUG, o->exclude ? KH_KERN_KDPIDEX : KH_KERN_KDPIDTR};
+		kh_kd_regtype reg = {.value1 = (unsigned int)o->pids[i], .value2 = 1};
+		size_t len = sizeof(reg);
+
+		if (kh_sysctl(mib, 3, &reg, &len, NULL, 0) != 0) {
+			fprintf(stderr, "trace: %s pid %d: %s\n", o->exclude ? "excluding" : "selecting",
+			        o->pids[i], strerror(errno));
+			return 1;
+		}
 	}
 	return kd_op_report("enabling tracing", KH_KERN_KDENABLE, KH_KDEBUG_ENABLE_TRACE) != 0;
 }
@@ -399,6 +529,7 @@ cmd_dump(int argc, char **argv)
 	buf = calloc(READ_CHUNK, sizeof(*buf));
 	if (buf == NULL)
 		return 1;
+	threads_load(&pr.threads);
 	if (pr.json != NULL)
 		fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n"
 		      "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":\"kernel_task\"}"
@@ -413,6 +544,8 @@ cmd_dump(int argc, char **argv)
 		}
 	}
 	free(buf);
+	free(pr.threads.map);
+	free(pr.named);
 	if (n >= 0)
 		fprintf(stderr, "trace: %ld events%s%s\n", n, json_path ? ", JSON in " : "",
 		        json_path ? json_path : "");
@@ -446,6 +579,7 @@ cmd_stream(int argc, char **argv)
 	if (buf == NULL)
 		rc = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	threads_load(&pr.threads);
 	while (rc == 0 && !stop_requested) {
 		struct timespec ts = {0, 100 * 1000 * 1000};
 
@@ -459,6 +593,7 @@ cmd_stream(int argc, char **argv)
 		rc = 1;
 	(void)kd_op(KH_KERN_KDREMOVE, 0, NULL, NULL, NULL, 0);
 	free(buf);
+	free(pr.threads.map);
 	return rc;
 }
 

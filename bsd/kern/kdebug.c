@@ -27,9 +27,15 @@
  * in-flight count to drain (sequentially consistent on both sides), so no
  * writer ever touches freed rings.
  *
- * Filter. With KDBG_TYPEFILTER_CHECK set, an event is recorded only if its
- * class/subclass bit is set in the 8 KiB type filter; DBG_TRACE (the
- * tracer's own events) always passes, as on Darwin.
+ * Filters. With KDBG_TYPEFILTER_CHECK set, an event is recorded only if its
+ * class/subclass bit is set in the 8 KiB type filter. With KDBG_PIDCHECK
+ * only events of marked processes are recorded, with KDBG_PIDEXCLUDE all
+ * but theirs (KERN_KDPIDTR / KERN_KDPIDEX mark them). The process is the one
+ * the recording thread serves (current_proc(); kernel work counts as
+ * kernel_task, pid 0, which can be marked too). DBG_TRACE (the tracer's own
+ * events) passes both, as on Darwin.
+ *
+ * Thread map: kdebug_thrmap.c.
  */
 #include <sys/systm.h>
 #include <sys/errno.h>
@@ -43,6 +49,7 @@
 #include "host/khost.h"
 #include "osfmk/kern/thread_internal.h"
 #include "bsd/kern/kdebug_internal.h"
+#include "bsd/sys/proc_internal.h"
 
 #define KD_MAXCPUS 64
 
@@ -74,6 +81,8 @@ static struct kd_ring *kd_rings;
 static uint8_t *kd_typefilter;
 static int kd_owner = -1;
 static uint64_t kd_lost_total;
+static kd_threadmap *kd_map; /* KDBG_MAPINIT: taken at enable, freed when read */
+static uint32_t kd_map_count, kd_map_cap;
 
 static void
 kd_lock_init(void)
@@ -100,10 +109,15 @@ kd_filter_passes(uint32_t debugid, uint32_t flags, bool explicit_only)
 	const uint8_t *tf;
 	uint32_t csc = debugid >> KDBG_CSC_OFFSET;
 
+	if (KDBG_EXTRACT_CLASS(debugid) == DBG_TRACE)
+		return !explicit_only || (flags & KDBG_TYPEFILTER_CHECK);
+	if (__improbable(flags & (KDBG_PIDCHECK | KDBG_PIDEXCLUDE))) {
+		bool marked = __atomic_load_n(&current_proc()->p_kdebug, __ATOMIC_RELAXED) != 0;
+		if (marked != ((flags & KDBG_PIDCHECK) != 0))
+			return false;
+	}
 	if (!(flags & KDBG_TYPEFILTER_CHECK))
 		return !explicit_only;
-	if (KDBG_EXTRACT_CLASS(debugid) == DBG_TRACE)
-		return true;
 	tf = __atomic_load_n(&kd_typefilter, __ATOMIC_ACQUIRE);
 	return tf != NULL && (__atomic_load_n(&tf[csc >> 3], __ATOMIC_RELAXED) & (1u << (csc & 7))) != 0;
 }
@@ -477,6 +491,90 @@ kd_read(kd_buf *out, size_t max, size_t *count)
 
 /* ---- the operations --------------------------------------------------------------- */
 
+static void
+kd_map_free(void)
+{
+	lck_mtx_assert(kd_lock, LCK_MTX_ASSERT_OWNED);
+	kdbg_thrmap_free(kd_map, kd_map_cap);
+	kd_map = NULL;
+	kd_map_count = kd_map_cap = 0;
+	__atomic_and_fetch(&kd_flags, ~KDBG_MAPINIT, __ATOMIC_RELAXED);
+}
+
+/* KERN_KDTHRMAP: the map taken at enable, once; freed when read. */
+static int
+kd_read_map(void *where, size_t *sizep)
+{
+	int err;
+
+	lck_mtx_assert(kd_lock, LCK_MTX_ASSERT_OWNED);
+	if (kd_map == NULL)
+		return ENODATA;
+	err = kdbg_thrmap_copy(kd_map, kd_map_count, where, sizep);
+	if (err == 0)
+		kd_map_free();
+	return err;
+}
+
+/* KERN_KDREADCURTHRMAP: the threads alive now; nothing kept. */
+static int
+kd_read_current_map(void *where, size_t *sizep)
+{
+	kd_threadmap *map;
+	uint32_t count, cap;
+	int err = kdbg_thrmap_build(&map, &count, &cap);
+
+	if (err != 0)
+		return err;
+	err = kdbg_thrmap_copy(map, count, where, sizep);
+	kdbg_thrmap_free(map, cap);
+	return err;
+}
+
+/*
+ * KERN_KDPIDTR / KERN_KDPIDEX: value1 the pid (0: kernel_task), value2 1 to
+ * mark, anything else to unmark. Marking selects the mode (the last call
+ * wins, as on Darwin); unmarking leaves it.
+ */
+static int
+kd_setpid(const void *arg, size_t len, uint32_t mode)
+{
+	kd_regtype reg;
+	proc_t p;
+
+	lck_mtx_assert(kd_lock, LCK_MTX_ASSERT_OWNED);
+	if (arg == NULL || len < sizeof(reg))
+		return EINVAL;
+	memcpy(&reg, arg, sizeof(reg));
+	if ((int)reg.value1 < 0)
+		return EINVAL;
+	p = proc_find((int)reg.value1);
+	if (p == NULL)
+		return ESRCH;
+	if (reg.value2 == 1) {
+		__atomic_and_fetch(&kd_flags, ~(KDBG_PIDCHECK | KDBG_PIDEXCLUDE), __ATOMIC_RELAXED);
+		__atomic_or_fetch(&kd_flags, mode, __ATOMIC_RELAXED);
+		__atomic_store_n(&p->p_kdebug, 1, __ATOMIC_RELAXED);
+	} else {
+		__atomic_store_n(&p->p_kdebug, 0, __ATOMIC_RELAXED);
+	}
+	if (p != kernproc)
+		proc_rele(p);
+	return 0;
+}
+
+/* kd_regtype arrives in the old buffer (Darwin's ABI) or, as kexthost also accepts, the new one. */
+static const void *
+kd_reg_arg(const void *where, const size_t *sizep, const void *newp, size_t newlen, size_t *len)
+{
+	if (newp != NULL) {
+		*len = newlen;
+		return newp;
+	}
+	*len = sizep != NULL ? *sizep : 0;
+	return where;
+}
+
 static int
 kd_getbuf(void *where, size_t *sizep)
 {
@@ -485,7 +583,7 @@ kd_getbuf(void *where, size_t *sizep)
 	info.nkdbufs = (int)kd_nkdbufs;
 	info.nolog = (__atomic_load_n(&kdebug_enable, __ATOMIC_RELAXED) & KDEBUG_ENABLE_TRACE) ? 0 : 1;
 	info.flags = __atomic_load_n(&kd_flags, __ATOMIC_RELAXED);
-	info.nkdthreads = 0;
+	info.nkdthreads = (int)kd_map_count;
 	info.bufid = kd_owner;
 	if (where == NULL || sizep == NULL || *sizep < sizeof(info))
 		return EINVAL;
@@ -499,7 +597,8 @@ kdbg_control(const int *name, unsigned int namelen, void *where, size_t *sizep, 
              size_t newlen, int pid)
 {
 	int value = namelen > 1 ? name[1] : 0;
-	size_t count;
+	size_t count, reglen;
+	const void *reg;
 	int err = 0;
 
 	if (name == NULL || namelen == 0)
@@ -519,6 +618,9 @@ kdbg_control(const int *name, unsigned int namelen, void *where, size_t *sizep, 
 		} else if (kd_rings == NULL) {
 			err = EINVAL; /* Darwin: set the buffers up first */
 		} else {
+			/* The thread map, taken when tracing starts (unless one is kept). */
+			if (kd_map == NULL && kdbg_thrmap_build(&kd_map, &kd_map_count, &kd_map_cap) == 0)
+				__atomic_or_fetch(&kd_flags, KDBG_MAPINIT, __ATOMIC_RELAXED);
 			__atomic_or_fetch(&kdebug_enable, KDEBUG_ENABLE_TRACE, __ATOMIC_SEQ_CST);
 		}
 		break;
@@ -532,17 +634,33 @@ kdbg_control(const int *name, unsigned int namelen, void *where, size_t *sizep, 
 		err = kd_getbuf(where, sizep);
 		break;
 	case KERN_KDSETUP:
+		kd_map_free();
 		err = kd_setup(pid);
 		break;
 	case KERN_KDREMOVE:
 		kd_free_buffers();
+		kd_map_free();
 		kd_clear_typefilter();
-		__atomic_and_fetch(&kd_flags, ~(uint32_t)KDBG_USERFLAGS, __ATOMIC_RELAXED);
+		proc_kdebug_unmark_all();
+		__atomic_and_fetch(&kd_flags, ~(uint32_t)(KDBG_USERFLAGS | KDBG_PIDCHECK | KDBG_PIDEXCLUDE),
+		                   __ATOMIC_RELAXED);
 		kd_nkdbufs = 0;
 		kd_owner = -1;
 		break;
 	case KERN_KDSETREG:
-		err = kd_setreg(newp, newlen);
+		reg = kd_reg_arg(where, sizep, newp, newlen, &reglen);
+		err = kd_setreg(reg, reglen);
+		break;
+	case KERN_KDPIDTR:
+	case KERN_KDPIDEX:
+		reg = kd_reg_arg(where, sizep, newp, newlen, &reglen);
+		err = kd_setpid(reg, reglen, name[0] == KERN_KDPIDTR ? KDBG_PIDCHECK : KDBG_PIDEXCLUDE);
+		break;
+	case KERN_KDTHRMAP:
+		err = kd_read_map(where, sizep);
+		break;
+	case KERN_KDREADCURTHRMAP:
+		err = kd_read_current_map(where, sizep);
 		break;
 	case KERN_KDSET_TYPEFILTER:
 		err = kd_set_typefilter(newp, newlen);
@@ -573,7 +691,9 @@ kdbg_reset(void)
 	kd_lock_init();
 	lck_mtx_lock(kd_lock);
 	kd_free_buffers();
+	kd_map_free();
 	kd_clear_typefilter();
+	proc_kdebug_unmark_all();
 	tf = kd_typefilter;
 	__atomic_store_n(&kd_typefilter, NULL, __ATOMIC_RELEASE);
 	if (tf != NULL)
@@ -600,6 +720,13 @@ kdbg_lost_events(void)
 
 /* ---- kern.kdebug ------------------------------------------------------------------ */
 
+bool
+kdbg_old_is_input(const int *name, unsigned int namelen)
+{
+	return namelen >= 3 && name[0] == CTL_KERN && name[1] == KERN_KDEBUG &&
+	       (name[2] == KERN_KDSETREG || name[2] == KERN_KDPIDTR || name[2] == KERN_KDPIDEX);
+}
+
 size_t
 kdbg_oldlen_unit(const int *name, unsigned int namelen)
 {
@@ -625,10 +752,13 @@ static int kdbg_sysctl SYSCTL_HANDLER_ARGS
 
 	if (namelen == 0)
 		return EINVAL;
-	if (name[0] != KERN_KDGETBUF && !kauth_cred_issuser(kauth_cred_get()))
+	if (name[0] != KERN_KDGETBUF && name[0] != KERN_KDREADCURTHRMAP &&
+	    !kauth_cred_issuser(kauth_cred_get()))
 		return EPERM;
 	err = kdbg_control(name, namelen, where, &size, newp, req->newlen, proc_selfpid());
-	if (err == 0 && where != NULL && (name[0] == KERN_KDREADTR || name[0] == KERN_KDGETBUF))
+	if (err == 0 && where != NULL &&
+	    (name[0] == KERN_KDREADTR || name[0] == KERN_KDGETBUF || name[0] == KERN_KDTHRMAP ||
+	     name[0] == KERN_KDREADCURTHRMAP))
 		req->oldidx = size;
 	if (newp != NULL)
 		req->newidx = req->newlen;

@@ -21,6 +21,8 @@
 #ifndef _BSD_KERN_KDEBUG_INTERNAL_H_
 #define _BSD_KERN_KDEBUG_INTERNAL_H_
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/kdebug.h>
 
@@ -41,11 +43,19 @@ typedef struct {
 	int nkdbufs;        /* events the buffers hold (all CPUs) */
 	int nolog;          /* 1 while tracing is off */
 	unsigned int flags; /* KDBG_* below */
-	int nkdthreads;     /* thread map entries (none kept: 0) */
+	int nkdthreads;     /* thread map entries (0 while none is kept) */
 	int bufid;          /* pid of the process that set the buffers up */
 } kbufinfo_t;
 
-/* KERN_KDSETREG's argument: select classes the old way (kept alongside the type filter). */
+/* KERN_KDTHRMAP / KERN_KDREADCURTHRMAP entries (table in kdebug_thrmap.c). */
+typedef struct {
+	uint64_t thread;
+	int valid;
+	char command[20];
+} kd_threadmap;
+
+/* KERN_KDSETREG's argument: select classes the old way (kept alongside the type filter); KERN_KDPIDTR and
+ * KERN_KDPIDEX's too (value1 the pid, value2 1 to mark it, 0 to unmark). */
 typedef struct {
 	unsigned int type;
 	unsigned int value1;
@@ -55,8 +65,11 @@ typedef struct {
 } kd_regtype;
 
 /* kbufinfo_t.flags and KERN_KDEFLAGS/KERN_KDDFLAGS values (Darwin's). */
-#define KDBG_NOWRAP 0x0002  /* stop tracing when a buffer fills instead of overwriting */
-#define KDBG_WRAPPED 0x0008 /* events were overwritten (or dropped) since the last read */
+#define KDBG_NOWRAP 0x0002     /* stop tracing when a buffer fills instead of overwriting */
+#define KDBG_WRAPPED 0x0008    /* events were overwritten (or dropped) since the last read */
+#define KDBG_PIDCHECK 0x0010   /* record only the marked processes' events (KERN_KDPIDTR) */
+#define KDBG_MAPINIT 0x0020    /* a thread map is kept */
+#define KDBG_PIDEXCLUDE 0x0040 /* record all but the marked processes' events (KERN_KDPIDEX) */
 #define KDBG_LP64 0x0100
 #define KDBG_CONTINUOUS_TIME 0x0200
 #define KDBG_TYPEFILTER_CHECK 0x00400000u
@@ -126,6 +139,16 @@ int kdbg_control(const int *name, unsigned int namelen, void *where, size_t *siz
 /* __sysctl's unit for *oldlenp: sizeof(kd_buf) for {CTL_KERN, KERN_KDEBUG, KERN_KDREADTR} (Darwin
  * counts records there), 1 (bytes) for every other name. */
 size_t kdbg_oldlen_unit(const int *name, unsigned int namelen);
+
+/* The thread map (kdebug_thrmap.c): build one of the threads alive now (*cap entries allocated,
+ * *count used), free it, copy it out (EINVAL when *sizep is too small; *sizep becomes the bytes). */
+int kdbg_thrmap_build(kd_threadmap **map, uint32_t *count, uint32_t *cap);
+void kdbg_thrmap_free(kd_threadmap *map, uint32_t cap);
+int kdbg_thrmap_copy(const kd_threadmap *map, uint32_t count, void *where, size_t *sizep);
+
+/* __sysctl copies the caller's old buffer in for these operations: Darwin passes kd_regtype there
+ * (KERN_KDSETREG, KERN_KDPIDTR, KERN_KDPIDEX). */
+bool kdbg_old_is_input(const int *name, unsigned int namelen);
 
 /* Turn tracing off and free the buffers (kernel shutdown, tests). */
 void kdbg_reset(void);

@@ -372,6 +372,19 @@ proc_find(int pid)
 	return p;
 }
 
+/* kdebug's KERN_KDREMOVE: no process stays marked for the pid filter. */
+void
+proc_kdebug_unmark_all(void)
+{
+	__atomic_store_n(&proc0.p_kdebug, 0, __ATOMIC_RELAXED);
+	if (procs.mtx == NULL)
+		return;
+	lck_mtx_lock(procs.mtx);
+	for (proc_t p = procs.head; p != NULL; p = p->p_next)
+		__atomic_store_n(&p->p_kdebug, 0, __ATOMIC_RELAXED);
+	lck_mtx_unlock(procs.mtx);
+}
+
 int
 proc_pid(proc_t p)
 {

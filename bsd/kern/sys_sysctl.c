@@ -71,6 +71,10 @@ sys___sysctl(proc_t p, struct sysctl_args *uap, user_ssize_t *retval)
 			err = ENOMEM;
 			goto out;
 		}
+		/* Darwin's kdebug takes kd_regtype in the old buffer. */
+		if (cap != 0 && kdbg_old_is_input(name, uap->namelen) &&
+		    (err = copyin(uap->old, oldbuf, cap)) != 0)
+			goto out;
 	}
 	oldlen = cap;
 	err = sysctl_dispatch(&c, name, uap->namelen, oldbuf, uap->oldlenp != USER_ADDR_NULL ? &oldlen : NULL,

@@ -106,6 +106,7 @@ struct proc {
 	void *p_pending;     /* a ring call's reply too big for the ring (kalloc), until fetched */
 	size_t p_pending_len, p_pending_cap;
 	char p_login[MAXLOGNAME]; /* setlogin(2) name ("" until set) */
+	int p_kdebug;             /* marked for kdebug's pid filter (KERN_KDPIDTR/KDPIDEX) */
 };
 
 /* p_flag bits. */
@@ -132,6 +133,9 @@ int proc_attach(pid_t pid, uid_t uid, gid_t gid, int conn, proc_t *out);
  * every descriptor, and drop the connection's reference.
  */
 void proc_exit(proc_t p);
+/* kdebug's KERN_KDREMOVE: clear every process's p_kdebug mark. */
+void proc_kdebug_unmark_all(void);
+
 /* Take / drop a reference (proc_rele is the KPI spelling of the drop). */
 void proc_ref_locked_add(proc_t p);
 /*

@@ -90,6 +90,16 @@ watchdog_thread_remove(struct thread *th)
 	early_spin_unlock(&wd_list_lock);
 }
 
+void
+watchdog_threads_apply(void (*fn)(struct thread *th, void *ctx), void *ctx)
+{
+	early_spin_lock(&wd_list_lock);
+	for (struct thread *t = wd_list; t != NULL; t = t->th_all_next) {
+		fn(t, ctx);
+	}
+	early_spin_unlock(&wd_list_lock);
+}
+
 /* ---- the blocking side ----------------------------------------------------------- */
 
 __attribute__((noinline)) void

@@ -35,6 +35,8 @@ void watchdog_idle_wait(int idle);
 /* Every thread record, so the watchdog can scan them (thread.c). */
 void watchdog_thread_add(struct thread *th);
 void watchdog_thread_remove(struct thread *th);
+/* Call fn for every thread record, under the list's spin lock: fn must not block or allocate. */
+void watchdog_threads_apply(void (*fn)(struct thread *th, void *ctx), void *ctx);
 
 /* kernel_bootstrap / kernel_shutdown */
 void watchdog_init(void);

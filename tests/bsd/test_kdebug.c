@@ -3,8 +3,10 @@
  * the KDBG argument forms, set up / enable / read / disable through
  * kdbg_control and the kern.kdebug sysctl, ring wrap (newest events kept,
  * the loss counted and flagged), stop-when-full (oldest kept, tracing turned
- * off), the class/subclass type filter and KERN_KDSETREG, and concurrent
- * writers against a live reader (every event read or counted lost).
+ * off), the class/subclass type filter and KERN_KDSETREG, concurrent
+ * writers against a live reader (every event read or counted lost), the
+ * thread map (KERN_KDTHRMAP, KERN_KDREADCURTHRMAP) and the pid filter
+ * (KERN_KDPIDTR, KERN_KDPIDEX).
  */
 #include "tests/ktest.h"
 #include <sys/errno.h>
@@ -356,6 +358,126 @@ START_TEST(test_reset)
 }
 END_TEST
 
+static int
+regop(int o, unsigned int pid, unsigned int on, size_t len)
+{
+	int name[1] = {o};
+	kd_regtype reg = {.type = KDBG_TYPENONE, .value1 = pid, .value2 = on};
+
+	/* Darwin passes kd_regtype in the old buffer. */
+	return kdbg_control(name, 1, &reg, &len, NULL, 0, 1);
+}
+
+static int
+readmap(int o, kd_threadmap *map, size_t *size)
+{
+	int name[1] = {o};
+
+	return kdbg_control(name, 1, map, size, NULL, 0, 1);
+}
+
+/* The thread map: taken at enable, read once (ENODATA after), sized in bytes; the current map. */
+START_TEST(test_thread_map)
+{
+	static kd_threadmap map[4096];
+	uint64_t self = thread_tid(current_thread());
+	size_t size, n;
+	int found = 0;
+
+	ck_assert_uint_eq(sizeof(kd_threadmap), 32);
+	thread_set_thread_name(current_thread(), "kd.test.self");
+	ck_assert_int_eq(setup(128), 0);
+	size = sizeof(map);
+	ck_assert_int_eq(readmap(KERN_KDTHRMAP, map, &size), ENODATA);
+	ck_assert(!(getbuf().flags & KDBG_MAPINIT));
+	ck_assert_int_eq(op(KERN_KDENABLE, KDEBUG_ENABLE_TRACE), 0);
+	ck_assert(getbuf().flags & KDBG_MAPINIT);
+	n = (size_t)getbuf().nkdthreads;
+	ck_assert_uint_gt(n, 0);
+	size = n * sizeof(kd_threadmap) - 1;
+	ck_assert_int_eq(readmap(KERN_KDTHRMAP, map, &size), EINVAL); /* too small: the map stays */
+	ck_assert_int_eq(getbuf().nkdthreads, (int)n);
+	size = sizeof(map);
+	ck_assert_int_eq(readmap(KERN_KDTHRMAP, map, &size), 0);
+	ck_assert_uint_eq(size, n * sizeof(kd_threadmap));
+	for (size_t i = 0; i < n; i++) {
+		if (map[i].thread == self) {
+			ck_assert_str_eq(map[i].command, "kd.test.self");
+			ck_assert_int_eq(map[i].valid, 1);
+			found = 1;
+		}
+	}
+	ck_assert(found);
+	ck_assert_int_eq(readmap(KERN_KDTHRMAP, map, &size), ENODATA); /* read once */
+	ck_assert(!(getbuf().flags & KDBG_MAPINIT));
+	ck_assert_int_eq(getbuf().nkdthreads, 0);
+	/* The current map: any time, nothing kept, unnamed threads are kernel_task's. */
+	thread_set_thread_name(current_thread(), "");
+	size = sizeof(map);
+	ck_assert_int_eq(readmap(KERN_KDREADCURTHRMAP, map, &size), 0);
+	found = 0;
+	for (size_t i = 0; i < size / sizeof(kd_threadmap); i++)
+		if (map[i].thread == self && strcmp(map[i].command, "kernel_task") == 0)
+			found = 1;
+	ck_assert(found);
+	size = 8;
+	ck_assert_int_eq(readmap(KERN_KDREADCURTHRMAP, map, &size), EINVAL);
+	ck_assert_int_eq(op(KERN_KDREMOVE, 0), 0);
+}
+END_TEST
+
+static int
+recorded(uint32_t id)
+{
+	size_t n, cap;
+	kd_buf *buf = read_all(&n, &cap);
+	int hits = 0;
+
+	for (size_t i = 0; i < n; i++)
+		hits += buf[i].debugid == id;
+	kfree(buf, cap * sizeof(kd_buf));
+	return hits;
+}
+
+/* KERN_KDPIDTR / KERN_KDPIDEX: the kernel's own work is pid 0 (kernel_task). */
+START_TEST(test_pid_filter)
+{
+	ck_assert_int_eq(setup(1024), 0);
+	ck_assert_int_eq(regop(KERN_KDPIDTR, 0, 1, sizeof(kd_regtype)), 0);
+	ck_assert_uint_eq(getbuf().flags & (KDBG_PIDCHECK | KDBG_PIDEXCLUDE), KDBG_PIDCHECK);
+	ck_assert_int_eq(op(KERN_KDENABLE, KDEBUG_ENABLE_TRACE), 0);
+	KDBG(TEST_ID(2)); /* marked: kept */
+	ck_assert_int_eq(recorded(TEST_ID(2)), 1);
+	ck_assert_int_eq(regop(KERN_KDPIDTR, 0, 0, sizeof(kd_regtype)), 0); /* unmark: mode stays */
+	ck_assert_uint_eq(getbuf().flags & KDBG_PIDCHECK, KDBG_PIDCHECK);
+	KDBG(TEST_ID(3));
+	ck_assert_int_eq(recorded(TEST_ID(3)), 0);
+	KDBG(KDBG_EVENTID(DBG_TRACE, DBG_TRACE_INFO, 9)); /* the tracer's own class always passes */
+	ck_assert_int_eq(recorded(KDBG_EVENTID(DBG_TRACE, DBG_TRACE_INFO, 9)), 1);
+	/* Exclusion: the last call's mode wins. */
+	ck_assert_int_eq(regop(KERN_KDPIDEX, 0, 1, sizeof(kd_regtype)), 0);
+	ck_assert_uint_eq(getbuf().flags & (KDBG_PIDCHECK | KDBG_PIDEXCLUDE), KDBG_PIDEXCLUDE);
+	KDBG(TEST_ID(4));
+	ck_assert_int_eq(recorded(TEST_ID(4)), 0);
+	ck_assert_int_eq(regop(KERN_KDPIDEX, 0, 0, sizeof(kd_regtype)), 0);
+	KDBG(TEST_ID(5));
+	ck_assert_int_eq(recorded(TEST_ID(5)), 1);
+	/* Bad arguments. */
+	ck_assert_int_eq(regop(KERN_KDPIDTR, 4000000, 1, sizeof(kd_regtype)), ESRCH);
+	ck_assert_int_eq(regop(KERN_KDPIDTR, 0xffffffffu, 1, sizeof(kd_regtype)), EINVAL);
+	ck_assert_int_eq(regop(KERN_KDPIDTR, 0, 1, sizeof(kd_regtype) - 1), EINVAL);
+	/* KERN_KDREMOVE ends the filter and every mark. */
+	ck_assert_int_eq(regop(KERN_KDPIDEX, 0, 1, sizeof(kd_regtype)), 0);
+	ck_assert_int_eq(op(KERN_KDREMOVE, 0), 0);
+	ck_assert_uint_eq(getbuf().flags & (KDBG_PIDCHECK | KDBG_PIDEXCLUDE), 0);
+	ck_assert_int_eq(setup(1024), 0);
+	ck_assert_int_eq(op(KERN_KDENABLE, KDEBUG_ENABLE_TRACE), 0);
+	KDBG(TEST_ID(6));
+	ck_assert_int_eq(recorded(TEST_ID(6)), 1);
+	ck_assert_int_eq(op(KERN_KDREMOVE, 0), 0);
+}
+END_TEST
+
 Suite *
 ktest_suite(void)
 {
@@ -371,6 +493,8 @@ ktest_suite(void)
 	tcase_add_test(tc, test_sysctl_path);
 	tcase_add_test(tc, test_concurrent_writers_live_reader);
 	tcase_add_test(tc, test_reset);
+	tcase_add_test(tc, test_thread_map);
+	tcase_add_test(tc, test_pid_filter);
 	suite_add_tcase(s, tc);
 	return s;
 }

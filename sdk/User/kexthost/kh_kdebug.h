@@ -6,8 +6,9 @@
  * <sys/kdebug_private.h>); the kernel's side is bsd/kern/kdebug_internal.h.
  *
  * Use: {CTL_KERN, KERN_KDEBUG, op [, value]}. Typical session:
- *   KERN_KDSETBUF n -> KERN_KDSETUP -> [KERN_KDSET_TYPEFILTER] -> KERN_KDENABLE 1
- *   ... KERN_KDREADTR (oldlen counts records, in and out) ... KERN_KDENABLE 0 -> KERN_KDREMOVE
+ *   KERN_KDSETBUF n -> KERN_KDSETUP -> [KERN_KDSET_TYPEFILTER] [KERN_KDPIDTR|KDPIDEX]
+ *   -> KERN_KDENABLE 1 ... KERN_KDREADTR (oldlen counts records, in and out)
+ *   [KERN_KDTHRMAP: the thread map taken at enable, once] ... KERN_KDENABLE 0 -> KERN_KDREMOVE
  *
  * Event record (kh_kd_buf, 64 bytes):
  *
@@ -37,11 +38,18 @@
 #define KH_KERN_KDREMOVE 7
 #define KH_KERN_KDSETREG 8
 #define KH_KERN_KDREADTR 10
+#define KH_KERN_KDPIDTR 11
+#define KH_KERN_KDTHRMAP 12
+#define KH_KERN_KDPIDEX 14
+#define KH_KERN_KDREADCURTHRMAP 21
 #define KH_KERN_KDSET_TYPEFILTER 22
 
 #define KH_KDEBUG_ENABLE_TRACE 0x1
 #define KH_KDBG_NOWRAP 0x0002
 #define KH_KDBG_WRAPPED 0x0008
+#define KH_KDBG_PIDCHECK 0x0010
+#define KH_KDBG_MAPINIT 0x0020
+#define KH_KDBG_PIDEXCLUDE 0x0040
 #define KH_KDBG_TYPEFILTER_CHECK 0x00400000u
 #define KH_KDBG_BUFINIT 0x80000000u
 #define KH_KDBG_TYPEFILTER_BITMAP_SIZE ((256 * 256) / 8)
@@ -54,6 +62,22 @@ typedef struct {
 	uint32_t cpuid;
 	uint64_t unused;
 } kh_kd_buf;
+
+/* KERN_KDTHRMAP / KERN_KDREADCURTHRMAP entry (32 bytes): thread ID, pid (1: kernel_task), name. */
+typedef struct {
+	uint64_t thread;
+	int valid;
+	char command[20];
+} kh_kd_threadmap;
+
+/* KERN_KDSETREG / KERN_KDPIDTR / KERN_KDPIDEX argument, passed as the old buffer (Darwin's ABI). */
+typedef struct {
+	unsigned int type;
+	unsigned int value1; /* KDPIDTR/KDPIDEX: the pid */
+	unsigned int value2; /* KDPIDTR/KDPIDEX: 1 mark, 0 unmark */
+	unsigned int value3;
+	unsigned int value4;
+} kh_kd_regtype;
 
 typedef struct {
 	int nkdbufs;
