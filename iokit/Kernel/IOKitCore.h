@@ -58,7 +58,11 @@ extern IORegistryEntry *gIORegistryRoot;
 #define kIOServiceTermBusyState 0x00080000u    /* termination holds one busy count until detached */
 #define kIOServiceStartState 0x00040000u       /* a user client's start runs: its provider's phase 2 waits */
 
-/* One mutex guards every service's __state, __busy and __owner (short sections only). */
+/*
+ * One mutex guards every service's __state, __busy and __owner (short sections only). Bits of
+ * __state[1] are also tested without it (a provider's phase 3, a client's start): they are set and
+ * cleared with atomic operations (under the mutex), and read atomically where it is not held.
+ */
 void iosvc_lock(void);
 void iosvc_unlock(void);
 void iosvc_assert_locked(void);

@@ -435,7 +435,7 @@ IOPMrootDomain_startPlatform(IOService *platformExpert)
 		return ENOMEM;
 	}
 	gIOPMRootDomain = root;
-	root->__state[1] |= kIOServiceStartedState;
+	__atomic_or_fetch(&root->__state[1], kIOServiceStartedState, __ATOMIC_RELEASE);
 	if (IOService_registerPowerDriver(root, root, rd_states, 4) != IOPMNoErr ||
 	    IOService_changePowerStateTo(root, kIOPMRootOnState) != IOPMNoErr) {
 		return ENOMEM;

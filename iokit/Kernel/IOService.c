@@ -203,7 +203,7 @@ iosvc_term_release_busy(IOService *service)
 	               (kIOServiceTermPhase3State | kIOServiceTermBusyState) &&
 	       service->__provider == NULL;
 	if (drop) {
-		service->__state[1] &= ~kIOServiceTermBusyState;
+		__atomic_and_fetch(&service->__state[1], ~kIOServiceTermBusyState, __ATOMIC_RELEASE);
 		(void)iosvc_adjust_busy_locked(service, -1);
 	}
 	iosvc_unlock();

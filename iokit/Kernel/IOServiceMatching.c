@@ -199,11 +199,11 @@ void(IOService_startMatching)(IOService *self, IOOptionBits options)
 	sync = (options & kIOServiceSynchronous) ||
 	       (provider != NULL && (provider->__state[1] & kIOServiceSynchronousState));
 	if (sync) {
-		self->__state[1] |= kIOServiceSynchronousState;
+		__atomic_or_fetch(&self->__state[1], kIOServiceSynchronousState, __ATOMIC_RELEASE);
 	}
 	needConfig = !(self->__state[1] & (kIOServiceNeedConfigState | kIOServiceConfigRunning)) &&
 	             !(self->__state[0] & kIOServiceInactiveState);
-	self->__state[1] |= kIOServiceNeedConfigState;
+	__atomic_or_fetch(&self->__state[1], kIOServiceNeedConfigState, __ATOMIC_RELEASE);
 	if (needConfig) {
 		(void)iosvc_adjust_busy_locked(self, 1);
 	}
@@ -536,7 +536,7 @@ iosvc_start_candidate(IOService *self, IOService *inst)
 	}
 	if (ok) {
 		iosvc_lock();
-		inst->__state[1] |= kIOServiceStartedState;
+		__atomic_or_fetch(&inst->__state[1], kIOServiceStartedState, __ATOMIC_RELEASE);
 		iosvc_unlock();
 		__atomic_fetch_add(&self->__matchCount, 1, __ATOMIC_RELAXED);
 	} else {
@@ -671,7 +671,10 @@ iosvc_probe_candidates(IOService *self, OSOrderedSet *matches)
 			goto next;
 		}
 		iosvc_lock();
-		inst->__state[1] |= self->__state[1] & kIOServiceSynchronousState;
+		__atomic_or_fetch(&inst->__state[1],
+		                  __atomic_load_n(&self->__state[1], __ATOMIC_ACQUIRE) &
+		                          kIOServiceSynchronousState,
+		                  __ATOMIC_RELEASE);
 		iosvc_unlock();
 		category = iosvc_category_of(props);
 		(void)IORegistryEntry_setProperty(inst, gIOMatchCategoryKey, category);
@@ -753,8 +756,8 @@ iosvc_do_service_match_untraced(IOService *self, IOOptionBits options)
 			                           kIOServiceFirstPublishState, 0xffffffff);
 		}
 		iosvc_lock();
-		self->__state[1] &= ~kIOServiceNeedConfigState;
-		self->__state[1] |= kIOServiceConfigRunning;
+		__atomic_and_fetch(&self->__state[1], ~kIOServiceNeedConfigState, __ATOMIC_RELEASE);
+		__atomic_or_fetch(&self->__state[1], kIOServiceConfigRunning, __ATOMIC_RELEASE);
 		self->__state[0] |= kIOServiceRegisteredState;
 		keepGuessing = !(self->__state[0] & kIOServiceInactiveState);
 		iosvc_unlock();
@@ -782,7 +785,8 @@ iosvc_do_service_match_untraced(IOService *self, IOOptionBits options)
 		}
 	}
 	iosvc_lock();
-	self->__state[1] &= ~(kIOServiceConfigRunning | kIOServiceNeedConfigState);
+	__atomic_and_fetch(&self->__state[1], ~(kIOServiceConfigRunning | kIOServiceNeedConfigState),
+	                   __ATOMIC_RELEASE);
 	iosvc_unlock();
 	/* A terminate that came while matching ran left phase 2 to us (XNU's doServiceMatch). */
 	iosvc_schedule_phase2(self, 0);

@@ -173,7 +173,7 @@ ioterm_action_stop(IOService *provider, void *client_, void *unused)
 
 	iosvc_lock();
 	started = (client->__state[1] & kIOServiceStartedState) != 0;
-	client->__state[1] &= ~kIOServiceStartedState;
+	__atomic_and_fetch(&client->__state[1], ~kIOServiceStartedState, __ATOMIC_RELEASE);
 	iosvc_unlock();
 	if (started) {
 		TLOG("%s::stop(%s)\n", IORegistryEntry_getName(client, NULL),
@@ -214,7 +214,7 @@ ioterm_begin_phase2(IOService *victim)
 	     !(victim->__state[1] & (kIOServiceTermPhase1State | kIOServiceTermPhase2State |
 	                             kIOServiceConfigRunning | kIOServiceNeedConfigState));
 	if (ok) {
-		victim->__state[1] |= kIOServiceTermPhase2State;
+		__atomic_or_fetch(&victim->__state[1], kIOServiceTermPhase2State, __ATOMIC_RELEASE);
 	}
 	iosvc_unlock();
 	OSSafeReleaseNULL(kids);
@@ -241,7 +241,7 @@ ioterm_phase2(IOService *victim, IOOptionBits options, OSArray *doList, OSArray 
 		bool finalize;
 
 		iosvc_lock();
-		victim->__state[1] |= kIOServiceTermPhase3State;
+		__atomic_or_fetch(&victim->__state[1], kIOServiceTermPhase3State, __ATOMIC_RELEASE);
 		iosvc_unlock();
 		finalize = IOService_getClient(victim) == NULL;
 		ioterm_wl_action(ioterm_action_did, victim, (void *)(uintptr_t)options, NULL);
@@ -266,7 +266,7 @@ ioterm_finalize_leaves(IOOptionBits options, OSArray *freeList)
 		lck_mtx_unlock(ioterm_mtx);
 		iosvc_lock();
 		send = !(victim->__state[1] & kIOServiceFinalized);
-		victim->__state[1] |= kIOServiceFinalized;
+		__atomic_or_fetch(&victim->__state[1], kIOServiceFinalized, __ATOMIC_RELEASE);
 		iosvc_unlock();
 		if (send) {
 			ioterm_wl_action(ioterm_action_finalize, victim, (void *)(uintptr_t)options, NULL);
@@ -488,16 +488,16 @@ ioterm_mark_inactive(IOService *victim, IOService *self, IOOptionBits options)
 		victim->__state[0] |= kIOServiceInactiveState;
 		victim->__state[0] &= ~(kIOServiceRegisteredState | kIOServiceMatchedState |
 		                        kIOServiceFirstPublishState | kIOServiceFirstMatchState);
-		victim->__state[1] &= ~kIOServiceRecursing;
-		victim->__state[1] |= kIOServiceTermPhase1State;
+		__atomic_and_fetch(&victim->__state[1], ~kIOServiceRecursing, __ATOMIC_RELEASE);
+		__atomic_or_fetch(&victim->__state[1], kIOServiceTermPhase1State, __ATOMIC_RELEASE);
 		if (!(victim->__state[1] & kIOServiceTermBusyState)) {
-			victim->__state[1] |= kIOServiceTermBusyState;
+			__atomic_or_fetch(&victim->__state[1], kIOServiceTermBusyState, __ATOMIC_RELEASE);
 			(void)iosvc_adjust_busy_locked(victim, 1);
 		}
 	} else {
 		/* Another thread's phase 1 has it: wait for that to finish (a multiply attached service). */
 		while (victim->__state[1] & kIOServiceTermPhase1State) {
-			victim->__state[1] |= kIOServiceTerm1WaiterState;
+			__atomic_or_fetch(&victim->__state[1], kIOServiceTerm1WaiterState, __ATOMIC_RELEASE);
 			(void)iosvc_sleep_locked(&victim->__state[1]);
 		}
 	}
@@ -513,9 +513,9 @@ ioterm_end_phase1(OSArray *marked)
 		bool wake;
 
 		iosvc_lock();
-		v->__state[1] &= ~kIOServiceTermPhase1State;
+		__atomic_and_fetch(&v->__state[1], ~kIOServiceTermPhase1State, __ATOMIC_RELEASE);
 		wake = (v->__state[1] & kIOServiceTerm1WaiterState) != 0;
-		v->__state[1] &= ~kIOServiceTerm1WaiterState;
+		__atomic_and_fetch(&v->__state[1], ~kIOServiceTerm1WaiterState, __ATOMIC_RELEASE);
 		iosvc_unlock();
 		if (wake) {
 			thread_wakeup(&v->__state[1]);
@@ -555,7 +555,8 @@ iosvc_terminate(IOService *self, IOOptionBits options)
 		iosvc_lock();
 		if (!(self->__state[0] & kIOServiceInactiveState)) {
 			self->__state[0] |= kIOServiceInactiveState;
-			self->__state[1] |= kIOServiceRecursing | kIOServiceTermPhase1State;
+			__atomic_or_fetch(&self->__state[1], kIOServiceRecursing | kIOServiceTermPhase1State,
+			                  __ATOMIC_RELEASE);
 		}
 		iosvc_unlock();
 		return true;

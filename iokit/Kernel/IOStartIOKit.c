@@ -87,7 +87,7 @@ StartIOKit(void)
 	}
 	(void)IOService_attach(res, ped);
 	if (IOService_attach(pe, ped) && IOService_start(pe, ped)) {
-		pe->__state[1] |= kIOServiceStartedState;
+		__atomic_or_fetch(&pe->__state[1], kIOServiceStartedState, __ATOMIC_RELEASE);
 	}
 	/* The registry holds them now (and the globals point at them). */
 	OSObject_release(ped);

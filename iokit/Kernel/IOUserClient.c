@@ -194,7 +194,7 @@ static void
 iouc_start_done(IOUserClient *client, IOService *provider, bool ok)
 {
 	iosvc_lock();
-	IOSvc_(client)->__state[1] &= ~kIOServiceStartState;
+	__atomic_and_fetch(&IOSvc_(client)->__state[1], ~kIOServiceStartState, __ATOMIC_RELEASE);
 	iosvc_unlock();
 	if (!ok) {
 		if (IORegistryEntry_isParent(IORegEntry_(client), IORegEntry_(provider), gIOServicePlane))
@@ -240,7 +240,7 @@ IOService_newUserClientDefault(IOService *self, task_t owningTask, void *securit
 	}
 	/* While we start, the provider's termination waits (XNU's kIOServiceStartState). */
 	iosvc_lock();
-	IOSvc_(client)->__state[1] |= kIOServiceStartState;
+	__atomic_or_fetch(&IOSvc_(client)->__state[1], kIOServiceStartState, __ATOMIC_RELEASE);
 	iosvc_unlock();
 	if (!IOService_attach(client, self) || IOService_isInactive(self)) {
 		iouc_start_done(client, self, false);
@@ -252,7 +252,7 @@ IOService_newUserClientDefault(IOService *self, task_t owningTask, void *securit
 	}
 	/* Started outside matching: record it so that termination stops it. */
 	iosvc_lock();
-	IOSvc_(client)->__state[1] |= kIOServiceStartedState;
+	__atomic_or_fetch(&IOSvc_(client)->__state[1], kIOServiceStartedState, __ATOMIC_RELEASE);
 	iosvc_unlock();
 	iouc_start_done(client, self, true);
 	*handler = client; /* the caller's reference (the connect handle's, in the end) */

@@ -56,7 +56,7 @@ IOVirtualBus_startPlatform(void)
 	}
 	if (IOService_start(bus, gIOServiceRoot)) {
 		iosvc_lock();
-		bus->__state[1] |= kIOServiceStartedState;
+		__atomic_or_fetch(&bus->__state[1], kIOServiceStartedState, __ATOMIC_RELEASE);
 		iosvc_unlock();
 	}
 	iovbus = bus;
