@@ -19,8 +19,15 @@
  *     2nd 0x... taken at: <backtrace>
  *     1st 0x... taken at: <backtrace>
  *
- * Each pair is reported once. Only direct reversals are found (A -> B
- * against B -> A), not longer cycles.
+ * Each pair is reported once. Longer cycles are found too, as WITNESS
+ * and lockdep find them: when a thread learns a new order A -> B, a search
+ * from B along the learnt orders (breadth first, at most LO_BFS_MAX locks
+ * and LO_PATH_MAX orders deep) looks for A; finding it (B -> C -> A, say)
+ * means three threads could deadlock, and the report lists each earlier
+ * order of the path with the backtraces that established it. The search
+ * scans the order table for a lock's outgoing orders; it runs only when an
+ * order is new (rare once the kernel is warm) and skips locks that have
+ * none (a second bitmap, of `from` addresses).
  *
  * Classes are lock addresses. Grouping by lck_grp, as WITNESS groups by
  * name, would put every IOLock of every driver in one class (they share
@@ -48,6 +55,9 @@
 #define LO_EDGES 16384     /* order table slots (a power of 2) */
 #define LO_SEEN_BITS 65536 /* bitmap of hashed addresses that are in some edge */
 
+#define LO_BFS_MAX 32 /* locks one cycle search visits */
+#define LO_PATH_MAX 6 /* earlier orders in a reported cycle */
+
 #define LO_E_FREE 0
 #define LO_E_USED 1
 #define LO_E_DEAD 2 /* forgotten: lookups probe past it */
@@ -59,14 +69,6 @@ struct lo_held {
 	uintptr_t lh_bt[LO_BT];
 };
 
-/* Per thread (thread->th_lock_order), one page from the host, made on first use. */
-struct lo_thread {
-	uint32_t lt_n;
-	uint32_t lt_busy;     /* in the checker: locks taken by the report itself are not tracked */
-	uint32_t lt_overflow; /* holds beyond LO_MAX_HELD, untracked */
-	struct lo_held lt_held[LO_MAX_HELD];
-};
-
 struct lo_edge {
 	uintptr_t le_from, le_to;
 	uint32_t le_state;
@@ -76,11 +78,32 @@ struct lo_edge {
 	uintptr_t le_to_bt[LO_BT];   /* ... and then `to`, the first time */
 };
 
+/* A cycle search's queue and the path it found (per thread: no stack, no allocation). */
+struct lo_search {
+	uintptr_t ls_node[LO_BFS_MAX];
+	int ls_parent[LO_BFS_MAX]; /* queue index of the lock it was reached from, -1 for the start */
+	uint32_t ls_via[LO_BFS_MAX];
+	uint32_t ls_depth[LO_BFS_MAX];
+	struct lo_edge ls_path[LO_PATH_MAX]; /* copies: the table may change once lo_lock is dropped */
+	uint32_t ls_len;
+};
+
+/* Per thread (thread->th_lock_order), one page from the host, made on first use. */
+struct lo_thread {
+	uint32_t lt_n;
+	uint32_t lt_busy;     /* in the checker: locks taken by the report itself are not tracked */
+	uint32_t lt_overflow; /* holds beyond LO_MAX_HELD, untracked */
+	struct lo_held lt_held[LO_MAX_HELD];
+	struct lo_search lt_search;
+};
+_Static_assert(sizeof(struct lo_thread) <= 4096, "struct lo_thread must fit the page it lives in");
+
 int lck_order_on;
 static int lo_mode;
 static early_spin_t lo_lock = EARLY_SPIN_INIT;
 static struct lo_edge *lo_edges;
 static uint64_t *lo_seen;
+static uint64_t *lo_from_seen; /* hashed addresses that are the `from` of some order */
 static uint32_t lo_nedges;
 static int lo_full_reported;
 static uint64_t lo_reversals;
@@ -103,19 +126,19 @@ lo_hash(uintptr_t from, uintptr_t to)
 }
 
 static void
-lo_seen_set(uintptr_t a)
+lo_bit_set(uint64_t *bits, uintptr_t a)
 {
 	uint32_t b = lo_hash_addr(a) % LO_SEEN_BITS;
 
-	lo_seen[b / 64] |= 1ULL << (b % 64);
+	bits[b / 64] |= 1ULL << (b % 64);
 }
 
 static int
-lo_seen_test(uintptr_t a)
+lo_bit_test(const uint64_t *bits, uintptr_t a)
 {
 	uint32_t b = lo_hash_addr(a) % LO_SEEN_BITS;
 
-	return (lo_seen[b / 64] >> (b % 64)) & 1;
+	return (bits[b / 64] >> (b % 64)) & 1;
 }
 
 /* The edge from -> to, or NULL (lo_lock held). */
@@ -157,12 +180,70 @@ lo_insert(uintptr_t from, uintptr_t to)
 			e->le_from = from;
 			e->le_to = to;
 			e->le_reported = 0;
-			lo_seen_set(from);
-			lo_seen_set(to);
+			lo_bit_set(lo_seen, from);
+			lo_bit_set(lo_seen, to);
+			lo_bit_set(lo_from_seen, from);
 			return e;
 		}
 	}
 	return NULL;
+}
+
+/*
+ * A path of learnt orders from -> ... -> to of 2 to LO_PATH_MAX orders (the
+ * direct one is the caller's), breadth first: the shortest such path. Fills
+ * ls->ls_path (copies, in order) and ls_len; 0 when none within the bounds
+ * (lo_lock held).
+ */
+static uint32_t
+lo_find_path(uintptr_t from, uintptr_t to, struct lo_search *ls)
+{
+	uint32_t n = 1;
+
+	ls->ls_node[0] = from;
+	ls->ls_parent[0] = -1;
+	ls->ls_depth[0] = 0;
+	ls->ls_len = 0;
+	for (uint32_t q = 0; q < n; q++) {
+		uintptr_t x = ls->ls_node[q];
+
+		if (ls->ls_depth[q] >= LO_PATH_MAX || !lo_bit_test(lo_from_seen, x)) {
+			continue;
+		}
+		for (uint32_t i = 0; i < LO_EDGES; i++) {
+			const struct lo_edge *e = &lo_edges[i];
+			uintptr_t y = e->le_to;
+			uint32_t k;
+
+			if (e->le_state != LO_E_USED || e->le_from != x) {
+				continue;
+			}
+			if (y == to) {
+				if (q == 0) {
+					continue; /* the direct order: a plain reversal, found by the caller */
+				}
+				/* Walk back from x to the start, then store the path in order. */
+				uint32_t len = ls->ls_depth[q] + 1, at = len;
+				ls->ls_path[--at] = *e;
+				for (int j = (int)q; ls->ls_parent[j] >= 0; j = ls->ls_parent[j]) {
+					ls->ls_path[--at] = lo_edges[ls->ls_via[j]];
+				}
+				ls->ls_len = len;
+				return len;
+			}
+			for (k = 0; k < n && ls->ls_node[k] != y; k++) {
+			}
+			if (k < n || n == LO_BFS_MAX) {
+				continue;
+			}
+			ls->ls_node[n] = y;
+			ls->ls_parent[n] = (int)q;
+			ls->ls_via[n] = i;
+			ls->ls_depth[n] = ls->ls_depth[q] + 1;
+			n++;
+		}
+	}
+	return 0;
 }
 
 /* ---- per-thread holds ---------------------------------------------------------- */
@@ -279,6 +360,39 @@ lo_report(const struct lo_held *first, const void *second, uint32_t type2, const
 	}
 }
 
+static void
+lo_report_cycle(const struct lo_held *first, const void *second, uint32_t type2, const uintptr_t *bt2,
+                const struct lo_search *ls)
+{
+	char f1[160], f2[160];
+
+	(void)debug_format_frame(first->lh_bt[0], f1, sizeof(f1));
+	(void)debug_format_frame(bt2[0], f2, sizeof(f2));
+	printf("lock order reversal (a cycle of %u locks):\n", ls->ls_len + 1);
+	printf(" 1st %p (%s, group \"%s\") @ %s\n", first->lh_lck, lo_type_name(first->lh_type),
+	       lo_group_name(first->lh_lck, first->lh_type), f1);
+	printf(" 2nd %p (%s, group \"%s\") @ %s\n", second, lo_type_name(type2), lo_group_name(second, type2),
+	       f2);
+	lo_print_bt("1st", first->lh_lck, first->lh_bt);
+	lo_print_bt("2nd", second, bt2);
+	printf("the opposite order (2nd, then 1st) goes through %u earlier orders:\n", ls->ls_len);
+	for (uint32_t i = 0; i < ls->ls_len; i++) {
+		const struct lo_edge *e = &ls->ls_path[i];
+
+		printf(" order %u: %p (%s, group \"%s\") then %p (%s, group \"%s\"), established at:\n",
+		       i + 1, (const void *)e->le_from, lo_type_name(e->le_from_type),
+		       lo_group_name((const void *)e->le_from, e->le_from_type), (const void *)e->le_to,
+		       lo_type_name(e->le_to_type), lo_group_name((const void *)e->le_to, e->le_to_type));
+		lo_print_bt("lock", (const void *)e->le_from, e->le_from_bt);
+		lo_print_bt("lock", (const void *)e->le_to, e->le_to_bt);
+	}
+	if (lo_mode >= LCK_ORDER_PANIC) {
+		panic("lock order reversal: %p (%s) then %p (%s) closes a cycle of %u locks", first->lh_lck,
+		      lo_group_name(first->lh_lck, first->lh_type), second, lo_group_name(second, type2),
+		      ls->ls_len + 1);
+	}
+}
+
 /* ---- hooks --------------------------------------------------------------------- */
 
 __attribute__((noinline)) void
@@ -287,7 +401,7 @@ lck_order_will_lock(const void *lck, uint32_t type)
 	struct lo_thread *lt = lo_thread();
 	uintptr_t bt[LO_BT] = {0};
 	struct lo_edge found;
-	int report = -1;
+	int report = -1, cycle = -1;
 
 	if (lt == NULL || lt->lt_busy || lo_edges == NULL) {
 		return;
@@ -310,6 +424,10 @@ lck_order_will_lock(const void *lck, uint32_t type)
 			report = (int)i;
 		}
 		if (lo_find((uintptr_t)h->lh_lck, (uintptr_t)lck) == NULL) {
+			/* A new order: does it close a longer cycle? (Searched before it is in the table.) */
+			if (report < 0 && cycle < 0 &&
+			    lo_find_path((uintptr_t)lck, (uintptr_t)h->lh_lck, &lt->lt_search))
+				cycle = (int)i;
 			e = lo_insert((uintptr_t)h->lh_lck, (uintptr_t)lck);
 			if (e == NULL) {
 				if (!lo_full_reported) {
@@ -326,12 +444,14 @@ lck_order_will_lock(const void *lck, uint32_t type)
 			}
 		}
 	}
-	if (report >= 0) {
+	if (report >= 0 || cycle >= 0) {
 		lo_reversals++;
 	}
 	early_spin_unlock(&lo_lock);
 	if (report >= 0) {
 		lo_report(&lt->lt_held[report], lck, type, bt, &found);
+	} else if (cycle >= 0) {
+		lo_report_cycle(&lt->lt_held[cycle], lck, type, bt, &lt->lt_search);
 	}
 	lo_push(lt, lck, type, bt);
 	lt->lt_busy = 0;
@@ -384,7 +504,7 @@ lck_order_forget(const void *lck)
 		return;
 	}
 	early_spin_lock(&lo_lock);
-	if (lo_seen_test(a)) {
+	if (lo_bit_test(lo_seen, a)) {
 		for (uint32_t i = 0; i < LO_EDGES; i++) {
 			struct lo_edge *e = &lo_edges[i];
 
@@ -411,7 +531,7 @@ int
 lck_order_set(int mode)
 {
 	size_t esz = sizeof(struct lo_edge) * LO_EDGES;
-	void *edges = NULL, *seen = NULL;
+	void *edges = NULL, *seen = NULL, *from_seen = NULL;
 
 	if (mode <= LCK_ORDER_OFF) {
 		__atomic_store_n(&lck_order_on, 0, __ATOMIC_RELEASE);
@@ -426,8 +546,15 @@ lck_order_set(int mode)
 			(void)khost_vm_free(edges, esz);
 			return ENOMEM;
 		}
-		lo_edges = edges;
+		if (khost_vm_alloc(LO_SEEN_BITS / 8, 0, KHOST_PROT_READ | KHOST_PROT_WRITE, &from_seen) !=
+		    0) {
+			(void)khost_vm_free(seen, LO_SEEN_BITS / 8);
+			(void)khost_vm_free(edges, esz);
+			return ENOMEM;
+		}
 		lo_seen = seen;
+		lo_from_seen = from_seen;
+		lo_edges = edges; /* last: lo_edges != NULL tells the hooks the tables exist */
 	}
 	lo_mode = mode >= LCK_ORDER_PANIC ? LCK_ORDER_PANIC : LCK_ORDER_LOG;
 	__atomic_store_n(&lck_order_on, 1, __ATOMIC_RELEASE);

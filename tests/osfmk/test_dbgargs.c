@@ -7,7 +7,8 @@
  *  - lockorder=1: a reversal (mutex, rw lock, spin lock, IOLock) is
  *    reported with both acquisition backtraces, before any deadlock; a
  *    consistent order, try-locks and a destroyed lock's reused address are
- *    not reported;
+ *    not reported; a cycle through three locks is reported with each
+ *    earlier order of the path, and panics with lockorder=2;
  *  - -zp: a write after free is detected at the next allocation of the
  *    element (kalloc and OSMalloc), with the free's backtrace; a double
  *    kfree is reported with both frees and dropped; -no-zp wins;
@@ -308,6 +309,69 @@ START_TEST(destroyed_lock_forgotten)
 }
 END_TEST
 
+static __attribute__((noinline)) void
+take_x_then_y(lck_mtx_t *x, lck_mtx_t *y)
+{
+	lck_mtx_lock(x);
+	lck_mtx_lock(y);
+	lck_mtx_unlock(y);
+	lck_mtx_unlock(x);
+}
+
+/* A -> B, B -> C, then C -> A: no pair is reversed, but three threads could deadlock. */
+START_TEST(three_lock_cycle_reported)
+{
+	lck_mtx_t *a = lck_mtx_alloc_init(grp_a, LCK_ATTR_NULL);
+	lck_mtx_t *b = lck_mtx_alloc_init(grp_b, LCK_ATTR_NULL);
+	lck_mtx_t *c = lck_mtx_alloc_init(grp_b, LCK_ATTR_NULL);
+	lck_mtx_t *d = lck_mtx_alloc_init(grp_b, LCK_ATTR_NULL);
+	char want[128];
+
+	take_x_then_y(a, b);
+	take_x_then_y(b, c);
+	/* A diamond is no cycle: D -> B -> C and D -> C, and D -> A. */
+	take_x_then_y(d, b);
+	take_x_then_y(d, c);
+	take_x_then_y(d, a);
+	ck_assert_uint_eq(lck_order_reversal_count(), 0);
+	take_x_then_y(c, a);
+	ck_assert_uint_eq(lck_order_reversal_count(), 1);
+	ck_assert_int_eq(log_has("lock order reversal (a cycle of 3 locks):"), 1);
+	snprintf(want, sizeof(want), " 1st %p (mutex, group \"test.b\")", c);
+	ck_assert_int_eq(log_has(want), 1);
+	ck_assert_int_eq(log_has("the opposite order (2nd, then 1st) goes through 2 earlier orders:"), 1);
+	snprintf(want, sizeof(want),
+	         " order 1: %p (mutex, group \"test.a\") then %p (mutex, group \"test.b\")", a, b);
+	ck_assert_int_eq(log_has(want), 1);
+	snprintf(want, sizeof(want),
+	         " order 2: %p (mutex, group \"test.b\") then %p (mutex, group \"test.b\")", b, c);
+	ck_assert_int_eq(log_has(want), 1);
+	/* 2 for the acquisitions now, 2 for each earlier order. */
+	ck_assert_int_eq(log_has(" taken at:"), 6);
+	/* The new order is learnt: taking it again reports nothing more. */
+	take_x_then_y(c, a);
+	ck_assert_uint_eq(lck_order_reversal_count(), 1);
+	lck_mtx_free(d, grp_b);
+	lck_mtx_free(c, grp_b);
+	lck_mtx_free(b, grp_b);
+	lck_mtx_free(a, grp_a);
+}
+END_TEST
+
+START_TEST(cycle_panics_with_lockorder_2)
+{
+	lck_mtx_t *a, *b, *c;
+
+	boot("lockorder=2");
+	a = lck_mtx_alloc_init(NULL, LCK_ATTR_NULL);
+	b = lck_mtx_alloc_init(NULL, LCK_ATTR_NULL);
+	c = lck_mtx_alloc_init(NULL, LCK_ATTR_NULL);
+	take_x_then_y(a, b);
+	take_x_then_y(b, c);
+	take_x_then_y(c, a); /* panics: exit status 70 */
+}
+END_TEST
+
 START_TEST(reversal_panics_with_lockorder_2)
 {
 	lck_mtx_t *a, *b;
@@ -571,9 +635,11 @@ ktest_suite(void)
 	tcase_add_test(lo, rw_and_spin_reversal);
 	tcase_add_test(lo, iolock_reversal);
 	tcase_add_test(lo, destroyed_lock_forgotten);
+	tcase_add_test(lo, three_lock_cycle_reported);
 	suite_add_tcase(s, lo);
 	TCase *lop = ktest_tcase_noboot("lock_order_panic");
 	tcase_add_exit_test(lop, reversal_panics_with_lockorder_2, 70);
+	tcase_add_exit_test(lop, cycle_panics_with_lockorder_2, 70);
 	suite_add_tcase(s, lop);
 
 	tcase_add_test(zp, use_after_free_detected);
