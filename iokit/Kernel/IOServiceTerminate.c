@@ -40,7 +40,6 @@
 #include "iokit/Kernel/IOUserNotification.h"
 
 #define IOTERM_SYNC_TIMEOUT_S 15 /* XNU's bound on a synchronous terminate */
-#define IOTERM_POLL_MS 20        /* busy changes outside ioterm_mtx: re-check this often */
 
 /* kIOLogYield: XNU's termination trace lines, each prefixed with the thread id. */
 #define TLOG(fmt, ...)                                                                               \
@@ -422,7 +421,7 @@ ioterm_phase2_sync_locked(IOService *self, IOOptionBits options)
 	(void)OSArray_setObject(ioterm_phase2_list, self);
 	ioterm_work++;
 	do {
-		uint64_t poll;
+		uint64_t left = 1;
 
 		while (ioterm_work != 0) {
 			ioterm_worker(options);
@@ -431,11 +430,19 @@ ioterm_phase2_sync_locked(IOService *self, IOOptionBits options)
 		if (!wait) {
 			break;
 		}
-		/* Let the termination thread work while this one waits. */
+		/*
+		 * Let the termination thread work while this one waits for self's
+		 * busy count to reach 0: busy counts change under iosvc_lock, whose
+		 * quiet event waitQuiet sleeps on, not under ioterm_mtx.
+		 */
 		ioterm_leave_owner_locked();
-		nanoseconds_to_deadline((uint64_t)IOTERM_POLL_MS * NSEC_PER_MSEC, &poll);
-		(void)lck_mtx_sleep_deadline(ioterm_mtx, LCK_SLEEP_DEFAULT, &ioterm_work, THREAD_UNINT,
-		                             poll < deadline ? poll : deadline);
+		lck_mtx_unlock(ioterm_mtx);
+		clock_get_uptime(&now);
+		if (now < deadline) {
+			absolutetime_to_nanoseconds(deadline - now, &left);
+		}
+		(void)IOService_waitQuiet(self, left != 0 ? left : 1);
+		lck_mtx_lock(ioterm_mtx);
 		clock_get_uptime(&now);
 		if (now >= deadline && ioterm_busy(self)) {
 			timedOut = true;
