@@ -335,21 +335,29 @@ lo_print_bt(const char *what, const void *lck, const uintptr_t *bt)
 	}
 }
 
+/* The report's first part: the title, then the two acquisitions now (held, then being taken). */
 static void
-lo_report(const struct lo_held *first, const void *second, uint32_t type2, const uintptr_t *bt2,
-          const struct lo_edge *opposite)
+lo_report_head(const char *title, const struct lo_held *first, const void *second, uint32_t type2,
+               const uintptr_t *bt2)
 {
 	char f1[160], f2[160];
 
 	(void)debug_format_frame(first->lh_bt[0], f1, sizeof(f1));
 	(void)debug_format_frame(bt2[0], f2, sizeof(f2));
-	printf("lock order reversal:\n");
+	printf("%s\n", title);
 	printf(" 1st %p (%s, group \"%s\") @ %s\n", first->lh_lck, lo_type_name(first->lh_type),
 	       lo_group_name(first->lh_lck, first->lh_type), f1);
 	printf(" 2nd %p (%s, group \"%s\") @ %s\n", second, lo_type_name(type2), lo_group_name(second, type2),
 	       f2);
 	lo_print_bt("1st", first->lh_lck, first->lh_bt);
 	lo_print_bt("2nd", second, bt2);
+}
+
+static void
+lo_report(const struct lo_held *first, const void *second, uint32_t type2, const uintptr_t *bt2,
+          const struct lo_edge *opposite)
+{
+	lo_report_head("lock order reversal:", first, second, type2, bt2);
 	printf("the opposite order (2nd, then 1st) was established at:\n");
 	lo_print_bt("2nd", second, opposite->le_from_bt);
 	lo_print_bt("1st", first->lh_lck, opposite->le_to_bt);
@@ -364,17 +372,10 @@ static void
 lo_report_cycle(const struct lo_held *first, const void *second, uint32_t type2, const uintptr_t *bt2,
                 const struct lo_search *ls)
 {
-	char f1[160], f2[160];
+	char title[64];
 
-	(void)debug_format_frame(first->lh_bt[0], f1, sizeof(f1));
-	(void)debug_format_frame(bt2[0], f2, sizeof(f2));
-	printf("lock order reversal (a cycle of %u locks):\n", ls->ls_len + 1);
-	printf(" 1st %p (%s, group \"%s\") @ %s\n", first->lh_lck, lo_type_name(first->lh_type),
-	       lo_group_name(first->lh_lck, first->lh_type), f1);
-	printf(" 2nd %p (%s, group \"%s\") @ %s\n", second, lo_type_name(type2), lo_group_name(second, type2),
-	       f2);
-	lo_print_bt("1st", first->lh_lck, first->lh_bt);
-	lo_print_bt("2nd", second, bt2);
+	snprintf(title, sizeof(title), "lock order reversal (a cycle of %u locks):", ls->ls_len + 1);
+	lo_report_head(title, first, second, type2, bt2);
 	printf("the opposite order (2nd, then 1st) goes through %u earlier orders:\n", ls->ls_len);
 	for (uint32_t i = 0; i < ls->ls_len; i++) {
 		const struct lo_edge *e = &ls->ls_path[i];

@@ -309,15 +309,6 @@ START_TEST(destroyed_lock_forgotten)
 }
 END_TEST
 
-static __attribute__((noinline)) void
-take_x_then_y(lck_mtx_t *x, lck_mtx_t *y)
-{
-	lck_mtx_lock(x);
-	lck_mtx_lock(y);
-	lck_mtx_unlock(y);
-	lck_mtx_unlock(x);
-}
-
 /* A -> B, B -> C, then C -> A: no pair is reversed, but three threads could deadlock. */
 START_TEST(three_lock_cycle_reported)
 {
@@ -327,14 +318,14 @@ START_TEST(three_lock_cycle_reported)
 	lck_mtx_t *d = lck_mtx_alloc_init(grp_b, LCK_ATTR_NULL);
 	char want[128];
 
-	take_x_then_y(a, b);
-	take_x_then_y(b, c);
+	take_a_then_b(a, b);
+	take_a_then_b(b, c);
 	/* A diamond is no cycle: D -> B -> C and D -> C, and D -> A. */
-	take_x_then_y(d, b);
-	take_x_then_y(d, c);
-	take_x_then_y(d, a);
+	take_a_then_b(d, b);
+	take_a_then_b(d, c);
+	take_a_then_b(d, a);
 	ck_assert_uint_eq(lck_order_reversal_count(), 0);
-	take_x_then_y(c, a);
+	take_a_then_b(c, a);
 	ck_assert_uint_eq(lck_order_reversal_count(), 1);
 	ck_assert_int_eq(log_has("lock order reversal (a cycle of 3 locks):"), 1);
 	snprintf(want, sizeof(want), " 1st %p (mutex, group \"test.b\")", c);
@@ -349,7 +340,7 @@ START_TEST(three_lock_cycle_reported)
 	/* 2 for the acquisitions now, 2 for each earlier order. */
 	ck_assert_int_eq(log_has(" taken at:"), 6);
 	/* The new order is learnt: taking it again reports nothing more. */
-	take_x_then_y(c, a);
+	take_a_then_b(c, a);
 	ck_assert_uint_eq(lck_order_reversal_count(), 1);
 	lck_mtx_free(d, grp_b);
 	lck_mtx_free(c, grp_b);
@@ -366,9 +357,9 @@ START_TEST(cycle_panics_with_lockorder_2)
 	a = lck_mtx_alloc_init(NULL, LCK_ATTR_NULL);
 	b = lck_mtx_alloc_init(NULL, LCK_ATTR_NULL);
 	c = lck_mtx_alloc_init(NULL, LCK_ATTR_NULL);
-	take_x_then_y(a, b);
-	take_x_then_y(b, c);
-	take_x_then_y(c, a); /* panics: exit status 70 */
+	take_a_then_b(a, b);
+	take_a_then_b(b, c);
+	take_a_then_b(c, a); /* panics: exit status 70 */
 }
 END_TEST
 
