@@ -552,8 +552,13 @@ kd_setpid(const void *arg, size_t len, uint32_t mode)
 	if (p == NULL)
 		return ESRCH;
 	if (reg.value2 == 1) {
-		__atomic_and_fetch(&kd_flags, ~(KDBG_PIDCHECK | KDBG_PIDEXCLUDE), __ATOMIC_RELAXED);
-		__atomic_or_fetch(&kd_flags, mode, __ATOMIC_RELAXED);
+		uint32_t old = __atomic_load_n(&kd_flags, __ATOMIC_RELAXED);
+
+		/* One store: a recording thread never sees the filter off between two modes. */
+		while (!__atomic_compare_exchange_n(&kd_flags, &old,
+		                                    (old & ~(KDBG_PIDCHECK | KDBG_PIDEXCLUDE)) | mode, false,
+		                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+		}
 		__atomic_store_n(&p->p_kdebug, 1, __ATOMIC_RELAXED);
 	} else {
 		__atomic_store_n(&p->p_kdebug, 0, __ATOMIC_RELAXED);
