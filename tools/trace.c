@@ -217,21 +217,24 @@ struct threads {
 	int tried_current; /* KERN_KDREADCURTHRMAP asked once for a thread not in the map */
 };
 
-/* Read a thread map: KERN_KDTHRMAP (op) needs exactly the kept entries; the current map any room. */
+/*
+ * Add a thread map's entries to t: KERN_KDTHRMAP (op) needs room for exactly
+ * the kept entries, the current map any room. Entries already known stay
+ * (a thread named in the map taken at enable may have ended since).
+ */
 static int
 threads_read(struct threads *t, int op, size_t entries)
 {
 	int mib[3] = {KH_CTL_KERN, KH_KERN_KDEBUG, op};
 	size_t len = entries * sizeof(kh_kd_threadmap);
-	kh_kd_threadmap *m = entries ? calloc(entries, sizeof(*m)) : NULL;
+	kh_kd_threadmap *m = entries ? realloc(t->map, (t->n + entries) * sizeof(*m)) : NULL;
 
-	if (m == NULL || kh_sysctl(mib, 3, m, &len, NULL, 0) != 0) {
-		free(m);
+	if (m == NULL)
 		return -1;
-	}
-	free(t->map);
 	t->map = m;
-	t->n = len / sizeof(*m);
+	if (kh_sysctl(mib, 3, m + t->n, &len, NULL, 0) != 0)
+		return -1;
+	t->n += len / sizeof(*m);
 	return 0;
 }
 
@@ -297,11 +300,19 @@ json_name_thread(struct printer *pr, uint64_t tid)
 	}
 	pr->named[pr->nnamed++] = tid;
 	name = thread_name(&pr->threads, tid);
-	if (name != NULL)
+	if (name != NULL) {
+		char safe[32];
+
+		/* Kexts name their threads: keep the JSON valid whatever the name holds. */
+		snprintf(safe, sizeof(safe), "%s", name);
+		for (char *p = safe; *p; p++)
+			if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+				*p = '?';
 		fprintf(pr->json,
 		        ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%" PRIu64
 		        ",\"args\":{\"name\":\"%s\"}}",
-		        tid, name);
+		        tid, safe);
+	}
 }
 
 static void
