@@ -37,7 +37,8 @@
 #include "host/khost.h"
 #include "libkern/kext/OSKext.h"
 
-#define RB_FILE "/var/run/kexthost-kexts.plist"
+#define RB_NAME "var/run/kexthost-kexts.plist" /* under the kernel root */
+#define RB_FILE "/" RB_NAME
 #define RB_MAX_FILE (1024 * 1024)
 
 static struct {
@@ -192,7 +193,7 @@ rb_reload_one(OSDictionary *e)
 	OSReturn ret;
 
 	if (id == NULL || diag == NULL || msgs == NULL) {
-		printf("kext: %s: a malformed entry; skipped\n", RB_FILE + 1);
+		printf("kext: %s: a malformed entry; skipped\n", RB_NAME);
 		goto out;
 	}
 	la.path = path != NULL ? OSString_getCStringNoCopy(path) : NULL;
@@ -241,7 +242,7 @@ OSKext_reloadAfterPanic(bool afterPanic)
 		OSObject *o = OSUnserializePlist(buf, len, &err);
 		saved = OSDynamicCast(OSArray, o);
 		if (saved == NULL) {
-			printf("kext: %s unreadable (%s); no kexts loaded again\n", RB_FILE + 1,
+			printf("kext: %s unreadable (%s); no kexts loaded again\n", RB_NAME,
 			       err != NULL ? OSString_getCStringNoCopy(err) : "not an array");
 			OSSafeReleaseNULL(o);
 		}
