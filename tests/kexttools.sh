@@ -3,7 +3,8 @@
 #  - the request channel's framing (tests/ktools/kreq_probe against a live kernel);
 #  - online (kexthost run): kextload by path and -b, kextstat's header and rows,
 #    library kexts and their clients, kextunload refusals and exit codes, a
-#    non-root user refused, start/stop failures, link errors relayed from the kernel;
+#    non-root user refused, start/stop failures, link errors relayed from the kernel,
+#    a loaded kext's symbol file (kextutil -s: code included, at the load address);
 #  - offline: kextutil -n -t diagnostics for every broken sample, authentication,
 #    symbol files (-s), kextlibs, kextfind queries.
 # The samples are the kexts/ folder built by `make` into $BUILD/kexts.
@@ -160,6 +161,14 @@ run kextutil "$E/HelloKext.kext"
 [ $st = 0 ] || { cat "$W/o"; fail "kextutil load: exit $st"; }
 has "$E/HelloKext.kext successfully loaded (or already loaded)."
 [ "$(kextstat -l -k | grep -c -e HelloKext -e StopFails)" = 2 ] || fail "kextstat after kextutil"
+# symbol files of a loaded kext: full objects at its load address, code included (the debug object
+# the kernel keeps for debuggers has symbols and DWARF only)
+mkdir "$W/lsyms"
+run kextutil -s "$W/lsyms" "$E/HelloKext.kext"
+[ $st = 0 ] || { cat "$W/o"; fail "kextutil -s of a loaded kext: exit $st"; }
+addr=$(kextstat -l -b com.example.kext.HelloKext | awk '{print $3}')
+readelf -SW "$W/lsyms/com.example.kext.HelloKext.sym" | grep -Eq " \.text +PROGBITS +0*${addr#0x} " ||
+	{ readelf -SW "$W/lsyms/com.example.kext.HelloKext.sym"; fail "loaded symbol file: .text not PROGBITS at $addr"; }
 echo online ok
 EOF
 kexthost run --root "$root" -- sh "$work/online.sh" > "$work/online.log" 2>&1 || { cat "$work/online.log"; fail "online part"; }

@@ -770,10 +770,14 @@ oskext_unload_one(OSKext *k, bool shutdown)
 #define OSKEXT_DEBUG_OBJECT_MAX (8u << 20)
 
 /*
- * A loaded kext's debug object (kxld_image_debug_object), or, with a
- * non-zero address, the one kxld would build for it linked at that address
- * against the same dependencies (kextutil -s -a). Linked in this kernel is
- * enough: the offline tools link without starting.
+ * A kext's symbol file: the debug object kxld builds for it linked at
+ * `address` against the same dependencies (kextutil -s -a), or, with 0, at
+ * the address it is loaded at. Symbol files are full objects, code
+ * included, read again from the bundle; when the executable there is no
+ * longer the one loaded (its UUID differs), the loaded kext's own slim
+ * debug object (kxld_image_debug_object: symbols and DWARF, no code) is
+ * what is left. Linked in this kernel is enough: the offline tools link
+ * without starting.
  */
 OSReturn
 OSKext_copyDebugObject(const char *bundleID, uint64_t address, OSData **out)
@@ -797,15 +801,28 @@ OSKext_copyDebugObject(const char *bundleID, uint64_t address, OSData **out)
 		result = kOSKextReturnNotFound;
 		goto out;
 	}
-	if (address == 0) {
-		err = kxld_image_debug_object(k->image, &obj, &size);
-	} else {
-		err = oskext_read_executable(k, &bytes, &len);
-		if (err == 0) {
-			oskext_link_params(k, bytes, len, &p);
-			err = kxld_link_debug_object(&p, (uintptr_t)address, &built, &size, NULL);
-			obj = built;
+	err = oskext_read_executable(k, &bytes, &len);
+	if (err == 0 && address == 0) {
+		uint8_t file_uuid[16], loaded_uuid[16];
+
+		kxld_image_uuid(k->image, loaded_uuid);
+		if (kxld_object_uuid(bytes, len, file_uuid) == 0 && memcmp(file_uuid, loaded_uuid, 16) == 0) {
+			address = kxld_image_address(k->image);
+		} else {
+			oskext_log(OSKEXT_LOG_ERROR,
+			           "The executable of %s changed since it was loaded; its symbol file has no "
+			           "code.",
+			           bundleID);
+			(void)khost_vm_free(bytes, len ? len : 1);
+			bytes = NULL;
 		}
+	}
+	if (bytes == NULL && address == 0) {
+		err = kxld_image_debug_object(k->image, &obj, &size);
+	} else if (err == 0) {
+		oskext_link_params(k, bytes, len, &p);
+		err = kxld_link_debug_object(&p, (uintptr_t)address, &built, &size, NULL);
+		obj = built;
 	}
 	if (err != 0) {
 		oskext_log(OSKEXT_LOG_ERROR, "Can't build the debug object of %s (error %d).", bundleID, err);

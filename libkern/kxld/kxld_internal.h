@@ -214,9 +214,12 @@ int kxld_image_build(const struct kxld_linker_view *v, struct kxld_image **out);
 /*
  * A copy of the object with loaded sections' sh_addr set to their addresses
  * and .rela.debug_* applied, from a laid-out object whose section and symbol
- * addresses are final. kalloc'd; free with kxld_debug_free. 0 or ENOMEM.
+ * addresses are final. slim: without the loaded sections' bytes and their
+ * relocations (the in-memory object debuggers get; the code is in memory),
+ * else every byte of the file (symbol files). kalloc'd; free with
+ * kxld_debug_free. 0 or ENOMEM.
  */
-int kxld_debug_build(struct kxld_object *o, struct kxld_diag *d, uint8_t **out, size_t *size);
+int kxld_debug_build(struct kxld_object *o, struct kxld_diag *d, bool slim, uint8_t **out, size_t *size);
 void kxld_debug_free(uint8_t *obj, size_t size);
 int kxld_jit_init(void); /* once, from kxld_init */
 /* Add an object to / remove it from the debugger's list (the entry lives with the image). */

@@ -710,7 +710,7 @@ kxld_attach_debug_object(struct kxld_linker *lk, struct kxld_image *img)
 {
 	if (lk->p->no_debug_object)
 		return;
-	if (kxld_debug_build(&lk->obj, &lk->diag, &img->debug_obj, &img->debug_size) != 0) {
+	if (kxld_debug_build(&lk->obj, &lk->diag, true, &img->debug_obj, &img->debug_size) != 0) {
 		printf("kxld[%s]: no memory for the debug object; debuggers will not see this kext.\n",
 		       lk->p->kext_id);
 		return;
@@ -791,7 +791,7 @@ kxld_link_debug_object(const struct kxld_link_params *p, uintptr_t address, void
 	if (err == 0) {
 		lk.base = address;
 		kxld_assign_addresses(&lk);
-		err = kxld_debug_build(&lk.obj, &lk.diag, &copy, size);
+		err = kxld_debug_build(&lk.obj, &lk.diag, false, &copy, size);
 	}
 	if (err == 0)
 		*obj = copy;

@@ -1,13 +1,16 @@
 /*
  * test_debug.c — a linked image's debug object and GDB's JIT list: the
- * object's loaded sections carry their load addresses, its DWARF
+ * object's loaded sections carry their load addresses and no bytes, the
+ * relocations of loaded sections are dropped, the rest is the file's, its DWARF
  * relocations are applied with the final addresses, the image is on the JIT
  * list while linked and off it after kxld_unlink, kxld_link_debug_object lays
- * the same object out at a given address (and refuses a misaligned one), and
+ * the same object out at a given address, code included (and refuses a
+ * misaligned one), and
  * no_debug_object builds nothing.
  */
 #include "tests/kxld/kxld_test.h"
 #include <elf.h>
+#include <stddef.h>
 
 /* GDB's JIT interface as the gdb manual defines it (libkern/kxld/kxld_debug.c exports it). */
 struct jit_code_entry {
@@ -110,6 +113,52 @@ check_debug_relocs(const void *obj)
 	return checked;
 }
 
+/*
+ * The slim layout: loaded sections are SHT_NOBITS, their relocation
+ * sections empty, but for the unwind tables; every other section's bytes
+ * as in the file, and everything inside the object.
+ */
+static void
+check_layout(const void *dbg, size_t size, const struct kxld_test_obj *file)
+{
+	const char *shstr, *fshstr;
+	size_t n, fn;
+	const Elf64_Shdr *sh = dbg_sections(dbg, &n, &shstr);
+	const Elf64_Shdr *fsh = dbg_sections(file->bytes, &fn, &fshstr);
+	unsigned int nobits = 0, kept = 0;
+
+	ck_assert_uint_eq(n, fn);
+	ck_assert_uint_le(((const Elf64_Ehdr *)dbg)->e_shoff + n * sizeof(Elf64_Shdr), size);
+	for (size_t i = 1; i < n; i++) {
+		bool loaded_rel = (fsh[i].sh_type == SHT_RELA || fsh[i].sh_type == SHT_REL) &&
+		                  (fsh[fsh[i].sh_info].sh_flags & SHF_ALLOC);
+
+		ck_assert_uint_eq(sh[i].sh_name, fsh[i].sh_name);
+		bool unwind = strcmp(fshstr + fsh[i].sh_name, ".eh_frame") == 0 ||
+		              strcmp(fshstr + fsh[i].sh_name, ".rela.eh_frame") == 0;
+
+		if ((fsh[i].sh_flags & SHF_ALLOC) && !unwind) {
+			ck_assert_msg(sh[i].sh_type == SHT_NOBITS, "%s kept its bytes",
+			              shstr + sh[i].sh_name);
+			nobits++;
+		} else if (loaded_rel && !unwind) {
+			ck_assert_uint_eq(sh[i].sh_size, 0);
+		} else if (fsh[i].sh_type != SHT_NOBITS && fsh[i].sh_size != 0) {
+			ck_assert_uint_le(sh[i].sh_offset + sh[i].sh_size, size);
+			ck_assert_uint_eq(sh[i].sh_size, fsh[i].sh_size);
+			/* DWARF sections differ by their applied relocations; the rest is the file's. */
+			if (strncmp(shstr + sh[i].sh_name, ".debug_", 7) != 0)
+				ck_assert_int_eq(memcmp((const char *)dbg + sh[i].sh_offset,
+				                        (const char *)file->bytes + fsh[i].sh_offset,
+				                        sh[i].sh_size),
+				                 0);
+			kept++;
+		}
+	}
+	ck_assert_uint_gt(nobits, 0);
+	ck_assert_uint_gt(kept, 0);
+}
+
 static bool
 jit_listed(const void *obj)
 {
@@ -134,8 +183,14 @@ START_TEST(test_debug_object)
 	err = kxld_test_link_bytes("com.example.debug", obj.bytes, obj.size, NULL, NULL, &img, &diag);
 	ck_assert_msg(err == 0, "%d %s", err, kxld_test_text(diag));
 	ck_assert_int_eq(kxld_image_debug_object(img, &dbg, &size), 0);
-	ck_assert_uint_eq(size, obj.size);
-	ck_assert_int_eq(memcmp(dbg, obj.bytes, sizeof(Elf64_Ehdr)), 0);
+	/* The ELF header as in the file but for where the section headers are; smaller: no code. */
+	ck_assert_uint_lt(size, obj.size);
+	ck_assert_int_eq(memcmp(dbg, obj.bytes, offsetof(Elf64_Ehdr, e_shoff)), 0);
+	ck_assert_int_eq(memcmp((const char *)dbg + offsetof(Elf64_Ehdr, e_flags),
+	                        (const char *)obj.bytes + offsetof(Elf64_Ehdr, e_flags),
+	                        sizeof(Elf64_Ehdr) - offsetof(Elf64_Ehdr, e_flags)),
+	                 0);
+	check_layout(dbg, size, &obj);
 	c.obj = dbg;
 	kxld_image_sections(img, check_sect, &c);
 	ck_assert_uint_ge(c.checked, 2);
@@ -187,11 +242,22 @@ START_TEST(test_debug_object_at)
 	p.object_size = obj.size;
 	err = kxld_link_debug_object(&p, where, &at, &at_size, diag);
 	ck_assert_msg(err == 0, "%d %s", err, kxld_test_text(diag));
-	ck_assert_uint_eq(at_size, size);
+	/* A symbol file is full: the code is there, as in the file (the in-memory object has none). */
+	ck_assert_uint_gt(at_size, size);
 	t1 = dbg_section(dbg, ".text", NULL);
 	t2 = dbg_section(at, ".text", NULL);
 	ck_assert_ptr_nonnull(t1);
 	ck_assert_ptr_nonnull(t2);
+	ck_assert_uint_eq(t1->sh_type, SHT_NOBITS);
+	ck_assert_uint_eq(t2->sh_type, SHT_PROGBITS);
+	{
+		const Elf64_Shdr *ft = dbg_section(obj.bytes, ".text", NULL);
+
+		ck_assert_uint_eq(t2->sh_size, ft->sh_size);
+		ck_assert_int_eq(memcmp((const char *)at + t2->sh_offset,
+		                        (const char *)obj.bytes + ft->sh_offset, ft->sh_size),
+		                 0);
+	}
 	ck_assert_uint_eq(t2->sh_addr - where, t1->sh_addr - kxld_image_address(img));
 	ck_assert_uint_gt(check_debug_relocs(at), 0);
 	kxld_debug_object_free(at, at_size);
