@@ -121,6 +121,12 @@ grep -q "^the opposite order (2nd, then 1st) was established at:" "$work/lockord
 grep -q "com.example.kext.Buggy + 0x[0-9a-f]* (buggy_lockorder + 0x" "$work/lockorder.console" ||
 	fail "lockorder: the reversal's frames do not name the kext"
 
+# A cycle through three locks (no pair reversed): lockorder=2 reports the earlier orders and panics.
+BOOTARGS=lockorder=2 TRAP="lock order reversal: 0x[0-9a-f]* (Buggy) then 0x[0-9a-f]* (Buggy) closes a cycle of 3 locks" \
+	FUNC=buggy_lockcycle MARK="the third pass closes the cycle" check_bug lockcycle
+grep -q "^the opposite order (2nd, then 1st) goes through 2 earlier orders:" "$work/lockcycle.console" ||
+	fail "lockcycle: the earlier orders are missing"
+
 # A double free: with -zp it is reported (both frees' backtraces, in the kext) and the kernel goes on.
 new_root doublefree
 kexthost boot --root "$root" --boot-args "-v -zp" > "$work/doublefree.console" 2>&1 &

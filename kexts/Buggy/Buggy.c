@@ -112,6 +112,30 @@ buggy_lockorder(void)
 	lck_grp_free(grp);
 }
 
+/*
+ * A -> B, B -> C, then C -> A: no two locks are ever taken in both orders,
+ * but three threads doing one each could deadlock. lockorder=1 reports the
+ * cycle with each earlier order; lockorder=2 panics there.
+ */
+static __attribute__((noinline)) void
+buggy_lockcycle(void)
+{
+	lck_grp_t *grp = lck_grp_alloc_init("Buggy", LCK_GRP_ATTR_NULL);
+	lck_mtx_t *m[3];
+
+	for (int i = 0; i < 3; i++)
+		m[i] = lck_mtx_alloc_init(grp, LCK_ATTR_NULL);
+	for (int i = 0; i < 3; i++) {
+		lck_mtx_lock(m[i]);
+		lck_mtx_lock(m[(i + 1) % 3]); /* the third pass closes the cycle */
+		lck_mtx_unlock(m[(i + 1) % 3]);
+		lck_mtx_unlock(m[i]);
+	}
+	for (int i = 0; i < 3; i++)
+		lck_mtx_free(m[i], grp);
+	lck_grp_free(grp);
+}
+
 /* With -zp the second free is reported with both frees' backtraces (and dropped). */
 static __attribute__((noinline)) void
 buggy_doublefree(void)

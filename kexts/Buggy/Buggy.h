@@ -25,6 +25,7 @@
 	X(6, panic, "call panic()")                                                  \
 	X(7, ud2, "execute an invalid instruction")                                  \
 	X(8, lockorder, "take two locks in both orders (boot-arg lockorder=1 or 2)") \
-	X(9, doublefree, "free a buffer twice (boot-arg -zp)")
+	X(9, doublefree, "free a buffer twice (boot-arg -zp)")                       \
+	X(10, lockcycle, "take three locks in a cycle (boot-arg lockorder=1 or 2)")
 
 #endif
