@@ -110,7 +110,6 @@ iowl_thread_main(void *param, wait_result_t wr)
 	IOWorkLoop *self = param;
 	bool freeit;
 
-	watchdog_idle_wait(1);
 	(void)wr;
 	for (;;) {
 		IORecursiveLockLock(self->gateLock);
@@ -129,7 +128,10 @@ iowl_thread_main(void *param, wait_result_t wr)
 			self->threadSleeping = 1;
 			assert_wait((event_t)&self->workToDo, THREAD_UNINT);
 			IOSimpleLockUnlock(self->workToDoLock);
+			/* Only this wait is idle: an event source's action that hangs is reported. */
+			watchdog_idle_wait(1);
 			(void)thread_block(THREAD_CONTINUE_NULL);
+			watchdog_idle_wait(0);
 		} else {
 			IOSimpleLockUnlock(self->workToDoLock);
 		}

@@ -532,7 +532,9 @@ tc_worker_park(struct tc_worker *w)
 			assert_wait(w, THREAD_UNINT);
 		}
 		tc_lock_drop();
+		watchdog_idle_wait(1); /* waiting for work: not a hang */
 		(void)thread_block(THREAD_CONTINUE_NULL);
+		watchdog_idle_wait(0); /* the calls it runs next are watched */
 		tc_lock_take();
 
 		if (w->claimed) {
@@ -554,7 +556,6 @@ tc_worker_main(void *param, wait_result_t wresult)
 	struct tc_worker w = {.group = param};
 	struct tc_group *g = w.group;
 
-	watchdog_idle_wait(1);
 	(void)wresult;
 	tc_self = &w;
 	tc_lock_take();

@@ -13,7 +13,9 @@
  *    element (kalloc and OSMalloc), with the free's backtrace; a double
  *    kfree is reported with both frees and dropped; -no-zp wins;
  *  - watchdog=1: a kernel thread blocked on a mutex, and one in msleep,
- *    past the bound are reported with what they wait on and a backtrace.
+ *    past the bound are reported with what they wait on and a backtrace;
+ *    so is code a thread call or a work loop runs, while the daemons'
+ *    own waits for work are not.
  */
 #include "tests/ktest.h"
 #include <string.h>
@@ -26,6 +28,9 @@
 #include <IOKit/IOLib.h>
 #include <IOKit/IOKitDebug.h>
 #include <IOKit/IOService.h>
+#include <IOKit/IOWorkLoop.h>
+#include <IOKit/IOInterruptEventSource.h>
+#include <kern/thread_call.h>
 #include <sys/sysctl.h>
 #include "host/khost.h"
 #include "osfmk/kern/startup.h"
@@ -604,6 +609,67 @@ START_TEST(watchdog_reports_msleep)
 }
 END_TEST
 
+/* Kext code the kernel's daemons run: a thread call and a work loop's event source action. */
+static struct wd_test wd_daemon;
+
+static void
+wd_daemon_sleep(const char *wmesg)
+{
+	lck_mtx_lock(wd_daemon.mtx);
+	while (!__atomic_load_n(&wd_daemon.done, __ATOMIC_ACQUIRE))
+		(void)msleep(&wd_daemon.done, wd_daemon.mtx, PZERO, wmesg, NULL);
+	lck_mtx_unlock(wd_daemon.mtx);
+	__atomic_add_fetch(&wd_daemon.started, 1, __ATOMIC_RELEASE);
+}
+
+static void
+wd_call_func(thread_call_param_t p0, thread_call_param_t p1)
+{
+	wd_daemon_sleep("wd_in_thread_call");
+}
+
+static void
+wd_source_action(OSObject *owner, IOInterruptEventSource *sender, int count)
+{
+	wd_daemon_sleep("wd_in_work_loop");
+}
+
+/* Their waits for work are idle; what the kext code they run does while it blocks is watched. */
+START_TEST(watchdog_sees_hangs_in_daemons)
+{
+	IOWorkLoop *wl;
+	IOInterruptEventSource *src;
+	thread_call_t call;
+
+	boot("watchdog=1");
+	wd_daemon.mtx = lck_mtx_alloc_init(NULL, LCK_ATTR_NULL);
+	call = thread_call_allocate(wd_call_func, NULL);
+	wl = IOWorkLoop_workLoop();
+	src = IOInterruptEventSource_interruptEventSource(NULL, wd_source_action, NULL, 0);
+	ck_assert_ptr_nonnull(call);
+	ck_assert_ptr_nonnull(wl);
+	ck_assert_ptr_nonnull(src);
+	ck_assert_int_eq(IOWorkLoop_addEventSource(wl, src), kIOReturnSuccess);
+	IOSleep(1500); /* idle daemons past the bound: nothing to report */
+	ck_assert_int_eq(log_has(" in msleep "), 0);
+	(void)thread_call_enter(call);
+	IOInterruptEventSource_interruptOccurred(src, NULL, NULL, 0);
+	ck_assert_int_eq(wait_log("in msleep \"wd_in_thread_call\""), 1);
+	ck_assert_int_eq(wait_log("in msleep \"wd_in_work_loop\""), 1);
+	lck_mtx_lock(wd_daemon.mtx);
+	__atomic_store_n(&wd_daemon.done, 1, __ATOMIC_RELEASE);
+	thread_wakeup(&wd_daemon.done);
+	lck_mtx_unlock(wd_daemon.mtx);
+	while (__atomic_load_n(&wd_daemon.started, __ATOMIC_ACQUIRE) != 2)
+		IOSleep(1);
+	(void)IOWorkLoop_removeEventSource(wl, src);
+	OSSafeReleaseNULL(src);
+	OSSafeReleaseNULL(wl);
+	(void)thread_call_free(call);
+	kernel_shutdown();
+}
+END_TEST
+
 Suite *
 ktest_suite(void)
 {
@@ -642,6 +708,7 @@ ktest_suite(void)
 
 	tcase_add_test(wd, watchdog_reports_mutex_wait);
 	tcase_add_test(wd, watchdog_reports_msleep);
+	tcase_add_test(wd, watchdog_sees_hangs_in_daemons);
 	suite_add_tcase(s, wd);
 	return s;
 }
