@@ -126,7 +126,7 @@ watchdog_unblock(struct thread *self)
 void
 watchdog_idle_wait(int idle)
 {
-	current_thread_fast()->th_wd_idle = idle != 0;
+	__atomic_store_n(&current_thread_fast()->th_wd_idle, idle != 0, __ATOMIC_RELAXED);
 }
 
 /* ---- the watchdog thread --------------------------------------------------------- */
@@ -170,7 +170,7 @@ wd_scan(struct wd_snap *snap, uint64_t now, uint64_t bound_ns)
 		const struct thread *owner;
 
 		if (kind == WD_NONE || now < since || now - since < bound_ns || t->th_wd_reported == since ||
-		    (kind == WD_EVENT && t->th_wd_idle)) {
+		    (kind == WD_EVENT && __atomic_load_n(&t->th_wd_idle, __ATOMIC_RELAXED))) {
 			continue;
 		}
 		t->th_wd_reported = since;
