@@ -4,7 +4,7 @@
 #   $(BUILD)/bin/<prog>      the sample kexts' user programs (kexts/<Kext>/user/<prog>.c)
 # (included by the Makefile after mk/ktools.mk, whose USER_CFLAGS and LIBKH it uses)
 
-DEV_TOOLS := sysctl devls bench_devread hostinfo
+DEV_TOOLS := sysctl devls bench_devread hostinfo zprint
 DEV_CLIENT_SRCS := $(sort $(wildcard kexts/*/user/*.c))
 DEV_CLIENT_BINS := $(patsubst %.c,$(BUILD)/bin/%,$(notdir $(DEV_CLIENT_SRCS)))
 DEV_BINS := $(addprefix $(BUILD)/bin/,$(DEV_TOOLS)) $(DEV_CLIENT_BINS)

@@ -458,3 +458,36 @@ kh_mach_port_names(ipc_space_t task, mach_port_name_array_t *names, mach_msg_typ
 	*typesCnt = counts[1];
 	return KERN_SUCCESS;
 }
+
+kern_return_t
+kh_mach_zone_info(host_priv_t host, mach_zone_name_array_t *names, mach_msg_type_number_t *namesCnt,
+                  mach_zone_info_array_t *info, mach_msg_type_number_t *infoCnt)
+{
+	struct kh_simple_request rq;
+	struct kh_complex_reply rep;
+	mach_msg_ool_descriptor_t d[2];
+	uint32_t counts[2];
+	kern_return_t kr;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&rep, 0, sizeof(rep));
+	rq.Head.msgh_remote_port = host;
+	rq.Head.msgh_id = 220;
+	rq.NDR = kh_ndr;
+	kr = kh_mig_call(&rq.Head, sizeof(rq.Head) + sizeof(rq.NDR), &rep.Head, sizeof(rep));
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (rep.body.msgh_descriptor_count != 2)
+		return MIG_TYPE_ERROR;
+	memcpy(d, rep.rest, sizeof(d));
+	memcpy(counts, rep.rest + sizeof(d) + sizeof(NDR_record_t), sizeof(counts));
+	/* The regions may run past the counts (XNU rounds them to pages), never short of them. */
+	if (counts[0] != counts[1] || d[0].size < (uint64_t)counts[0] * sizeof(mach_zone_name_t) ||
+	    d[1].size < (uint64_t)counts[1] * sizeof(mach_zone_info_t))
+		return MIG_TYPE_ERROR;
+	*names = (mach_zone_name_array_t)(uintptr_t)d[0].address;
+	*info = (mach_zone_info_array_t)(uintptr_t)d[1].address;
+	*namesCnt = counts[0];
+	*infoCnt = counts[1];
+	return KERN_SUCCESS;
+}

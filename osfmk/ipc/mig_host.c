@@ -12,6 +12,8 @@
  *   201   host_kernel_version   -                      len, string
  *   202   host_page_size        -                      vm_size_t
  *   205   host_get_io_master    -                      port (complex)
+ *   220   mach_zone_info        - (host_priv)          2 OOL arrays (complex): 80-byte
+ *                                                      names, 64-byte infos; 2 counts
  *   3200  mach_port_names       -                      2 OOL arrays (complex), 2 counts
  *   3201  mach_port_type        name                   type
  *   3204  mach_port_allocate    right                  name
@@ -21,11 +23,14 @@
  *   3208  mach_port_mod_refs    name, right, delta     -
  */
 #include <sys/systm.h>
+#include <sys/errno.h>
 #include <kern/kalloc.h>
 #include <libkern/version.h>
 #include "bsd/sys/proc_internal.h"
 #include "osfmk/ipc/mig.h"
 #include "host/khost.h"
+#include "osfmk/ipc/ipc_internal.h"
+#include "osfmk/kern/zalloc_internal.h"
 
 /* host_info flavors and HOST_BASIC_INFO (mach/host_info.h). */
 #define HOST_BASIC_INFO 1
@@ -112,13 +117,128 @@ mig_host_get_io_master(struct mig_request *req, struct mig_reply *rep)
 	return mig_reply_port(rep, ipc_port_make_send(ipc_master_device_port()));
 }
 
+/* mach_debug/zone_info.h's records (the 10.8-era layout zprint reads). */
+#define MIG_ZONE_NAME_LEN 80
+struct mig_zone_name {
+	char mzn_name[MIG_ZONE_NAME_LEN];
+};
+struct mig_zone_info {
+	uint64_t mzi_count;    /* elements in use */
+	uint64_t mzi_cur_size; /* bytes held */
+	uint64_t mzi_max_size; /* limit (no limit: all ones, which zprint shows as dashes) */
+	uint64_t mzi_elem_size;
+	uint64_t mzi_alloc_size;  /* bytes added at a time */
+	uint64_t mzi_sum_size;    /* bytes ever allocated: allocations x element size */
+	uint64_t mzi_exhaustible; /* a full zone fails instead of panicking: none here */
+	uint64_t mzi_collectable; /* a garbage collection may give its free pages back */
+};
+
+struct mig_zones {
+	struct mig_zone_name *names;
+	struct mig_zone_info *info;
+	uint32_t n, cap;
+};
+
+static void
+mig_zone_count(const struct zone_info *zi, void *ctx)
+{
+	(void)zi;
+	((struct mig_zones *)ctx)->cap++;
+}
+
+static void
+mig_zone_fill(const struct zone_info *zi, void *ctx)
+{
+	struct mig_zones *z = ctx;
+	struct mig_zone_info *i;
+
+	if (z->n == z->cap)
+		return; /* a zone made since the count */
+	strlcpy(z->names[z->n].mzn_name, zi->zi_name, MIG_ZONE_NAME_LEN);
+	i = &z->info[z->n++];
+	i->mzi_count = zi->zi_elems_in_use;
+	i->mzi_cur_size = zi->zi_cur_size;
+	i->mzi_max_size = zi->zi_max_size != 0 ? zi->zi_max_size : UINT64_MAX;
+	i->mzi_elem_size = zi->zi_elem_size;
+	i->mzi_alloc_size = zi->zi_alloc_size;
+	i->mzi_sum_size = zi->zi_alloc_count * zi->zi_elem_size;
+	i->mzi_exhaustible = 0;
+	i->mzi_collectable = 0; /* no zone garbage collection here: pages stay with their zone */
+}
+
+/* Arrays of exactly z->n records (some zone went between the passes). 0, or ENOMEM with both freed. */
+static int
+mig_zones_shrink(struct mig_zones *z)
+{
+	struct mig_zone_name *names = z->n ? kalloc(z->n * sizeof(*names)) : NULL;
+	struct mig_zone_info *info = z->n ? kalloc(z->n * sizeof(*info)) : NULL;
+	int err = z->n != 0 && (names == NULL || info == NULL) ? ENOMEM : 0;
+
+	if (err == 0 && z->n != 0) {
+		memcpy(names, z->names, z->n * sizeof(*names));
+		memcpy(info, z->info, z->n * sizeof(*info));
+	} else if (err != 0) {
+		if (names != NULL)
+			kfree(names, z->n * sizeof(*names));
+		if (info != NULL)
+			kfree(info, z->n * sizeof(*info));
+	}
+	kfree(z->names, z->cap * sizeof(*z->names));
+	kfree(z->info, z->cap * sizeof(*z->info));
+	z->names = names;
+	z->info = info;
+	z->cap = z->n;
+	return err;
+}
+
+/* zprint's source: every zone's name and statistics. Needs host_priv, as on XNU. */
+static kern_return_t
+mig_mach_zone_info(struct mig_request *req, struct mig_reply *rep)
+{
+	struct mig_zones z = {0};
+	uint32_t counts[2];
+	kern_return_t kr;
+
+	if (mig_args(req, 0) == NULL)
+		return MIG_BAD_ARGUMENTS;
+	if (ipc_port_kotype(req->port) != IKOT_HOST_PRIV)
+		return KERN_INVALID_HOST; /* the plain host port converts to HOST_NULL there */
+	/* A zone made between the two passes is left out; one destroyed leaves room, given back below. */
+	zone_info_iterate(mig_zone_count, &z);
+	z.names = kalloc(z.cap * sizeof(*z.names));
+	z.info = kalloc(z.cap * sizeof(*z.info));
+	if (z.names == NULL || z.info == NULL) {
+		if (z.names != NULL)
+			kfree(z.names, z.cap * sizeof(*z.names));
+		if (z.info != NULL)
+			kfree(z.info, z.cap * sizeof(*z.info));
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	bzero(z.names, z.cap * sizeof(*z.names));
+	bzero(z.info, z.cap * sizeof(*z.info));
+	zone_info_iterate(mig_zone_fill, &z);
+	if (z.n < z.cap && mig_zones_shrink(&z) != 0)
+		return KERN_RESOURCE_SHORTAGE;
+	/* Out of line: the reply owns each kalloc'd array, exactly the counts long (vm_deallocate's size). */
+	kr = mig_reply_ool(rep, z.names, z.cap * sizeof(*z.names));
+	if (kr == KERN_SUCCESS)
+		kr = mig_reply_ool(rep, z.info, z.cap * sizeof(*z.info));
+	else
+		kfree(z.info, z.cap * sizeof(*z.info));
+	counts[0] = counts[1] = z.n;
+	if (kr == KERN_SUCCESS)
+		kr = mig_reply_data(rep, counts, sizeof(counts));
+	return kr;
+}
+
 static const struct mig_routine mach_host_routines[] = {
         [0] = {mig_host_info, IKOT_HOST, "host_info"},
         [1] = {mig_host_kernel_version, IKOT_HOST, "host_kernel_version"},
         [2] = {mig_host_page_size, IKOT_HOST, "host_page_size"},
         [5] = {mig_host_get_io_master, IKOT_HOST, "host_get_io_master"},
+        [20] = {mig_mach_zone_info, IKOT_HOST, "mach_zone_info"},
 };
-static const struct mig_subsystem mach_host_subsystem = {"mach_host", 200, 6, mach_host_routines};
+static const struct mig_subsystem mach_host_subsystem = {"mach_host", 200, 21, mach_host_routines};
 SUBSYSTEM_REGISTER(mach_host_subsystem);
 
 /* ---- mach_port: the target is a task port, and only the caller's own ---- */

@@ -43,6 +43,7 @@
 #define host_info kh_host_info
 #define host_kernel_version kh_host_kernel_version
 #define host_page_size kh_host_page_size
+#define mach_zone_info kh_mach_zone_info
 #define host_get_io_master kh_host_get_io_master
 #define kext_request kh_kext_request
 #define vm_deallocate kh_vm_deallocate

@@ -18,6 +18,7 @@
 #include <mach/port.h>
 #include <mach/message.h>
 #include <mach/mig_errors.h>
+#include <mach_debug/zone_info.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,6 +65,15 @@ kern_return_t kh_host_info(host_t host, host_flavor_t flavor, host_info_t info,
 kern_return_t kh_host_kernel_version(host_t host, kernel_version_t version);
 kern_return_t kh_host_page_size(host_t host, uint64_t *size);
 kern_return_t kh_host_get_io_master(host_t host, io_master_t *master);
+/*
+ * mach_zone_info (220): every kernel zone's name and statistics, two
+ * arrays out of line (kh_vm_deallocate them, *Cnt elements each; the
+ * regions may be longer). Needs host_priv: the plain host port gets
+ * KERN_INVALID_HOST.
+ */
+kern_return_t kh_mach_zone_info(host_priv_t host, mach_zone_name_array_t *names,
+                                mach_msg_type_number_t *namesCnt, mach_zone_info_array_t *info,
+                                mach_msg_type_number_t *infoCnt);
 
 /*
  * MIG routine of host_priv (subsystem 400): kext_request (425), what the
