@@ -82,8 +82,9 @@ print_header(const struct zopts *o)
 
 	printf("%s                   elem      cur      max       cur       max       cur alloc alloc%s%s\n",
 	       pre, o->wasted ? "         " : "", o->totals_allocs ? "                 " : "");
-	printf("%-*s size     size     size     #elts     #elts     inuse  size count%s%s\n", o->wasted ? 18 : 25,
-	       "zone name", o->wasted ? "   wasted" : "", o->totals_allocs ? "     Total Allocs" : "");
+	printf("%-*s size     size     size     #elts     #elts     inuse  size count%s%s\n",
+	       o->wasted ? 18 : 25, "zone name", o->wasted ? "   wasted" : "",
+	       o->totals_allocs ? "     Total Allocs" : "");
 	for (int i = 0; i < dashes; i++)
 		putchar('-');
 	putchar('\n');
@@ -122,7 +123,8 @@ static const mach_zone_info_t *sort_info;
 static int
 by_waste(const void *a, const void *b)
 {
-	uint64_t wa = z_waste(&sort_info[*(const unsigned *)a]), wb = z_waste(&sort_info[*(const unsigned *)b]);
+	uint64_t wa = z_waste(&sort_info[*(const unsigned *)a]),
+	         wb = z_waste(&sort_info[*(const unsigned *)b]);
 
 	return wa < wb ? 1 : wa > wb ? -1 : 0;
 }

@@ -155,7 +155,11 @@ kxld_debug_build(struct kxld_object *o, struct kxld_diag *d, bool slim, uint8_t 
 		return ENOMEM;
 	/* Lay the kept sections out; kxld_object_open vetted every size and alignment against the file. */
 	for (size_t i = 1; i < o->nsects; i++) {
-		uint64_t a = o->sects[i].align > 1 ? o->sects[i].align : 1;
+		/*
+		 * The kept sections are symbols, strings, DWARF and their relocations: 8-byte alignment
+		 * serves every reader; capping it keeps a hostile sh_addralign from inflating the copy.
+		 */
+		uint64_t a = o->sects[i].align > 1 ? (o->sects[i].align < 8 ? o->sects[i].align : 8) : 1;
 
 		offs[i] = 0;
 		if (!kxld_debug_keeps(o, i, slim))
@@ -185,11 +189,12 @@ kxld_debug_build(struct kxld_object *o, struct kxld_diag *d, bool slim, uint8_t 
 		if (offs[i] != 0) {
 			sh[i].sh_offset = offs[i];
 			memcpy(obj + offs[i], s->data, (size_t)s->size);
-		} else if (s->flags & SHF_ALLOC) {
+		} else if ((s->flags & SHF_ALLOC) || sh[i].sh_type == SHT_NOBITS) {
 			sh[i].sh_type = SHT_NOBITS; /* in memory, not here */
 			sh[i].sh_offset = shoff;
-		} else if (s->data != NULL) {
-			sh[i].sh_offset = shoff; /* a loaded section's relocations: done */
+		} else {
+			/* No bytes here: a loaded section's relocations (done), or one kxld did not read. */
+			sh[i].sh_offset = shoff;
 			sh[i].sh_size = 0;
 		}
 	}

@@ -15,6 +15,7 @@
 #include <kern/debug.h>
 #include "host/khost.h"
 #include "libkern/kxld/kxld.h"
+#include <elf.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,6 +66,23 @@ fuzz_sym(void *ctx, const char *name, bool defined, bool is_function)
 	return 0;
 }
 
+/* A debug object kxld built: its header table and every section's bytes lie inside it. */
+static void
+fuzz_check_debug_object(const void *obj, size_t size, const char *what)
+{
+	const Elf64_Ehdr *eh = obj;
+	const Elf64_Shdr *sh;
+
+	if (size < sizeof(*eh) || eh->e_shoff > size || eh->e_shnum > (size - eh->e_shoff) / sizeof(*sh))
+		panic("fuzz_kxld_elf: %s debug object of %zu bytes: bad section header table", what, size);
+	sh = (const Elf64_Shdr *)((const char *)obj + eh->e_shoff);
+	for (unsigned i = 1; i < eh->e_shnum; i++) {
+		if (sh[i].sh_type != SHT_NOBITS && sh[i].sh_size != 0 &&
+		    (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset))
+			panic("fuzz_kxld_elf: %s debug object: section %u outside it", what, i);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -98,12 +116,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t dbg_size = 0, at_size = 0;
 
 		(void)kxld_image_kmod_info(img);
-		/* The debug object (applying the DWARF relocations) and the same laid out elsewhere. */
-		if (kxld_image_debug_object(img, &dbg, &dbg_size) == 0 && dbg_size != size)
-			panic("fuzz_kxld_elf: debug object of %zu bytes for a %zu-byte object", dbg_size,
-			      size);
-		if (kxld_link_debug_object(&p, 0x40000000, &at, &at_size, NULL) == 0)
+		/* The debug object (applying the DWARF relocations) and the full one laid out elsewhere:
+		 * both well-formed, every byte they point at inside them. */
+		if (kxld_image_debug_object(img, &dbg, &dbg_size) == 0)
+			fuzz_check_debug_object(dbg, dbg_size, "slim");
+		if (kxld_link_debug_object(&p, 0x40000000, &at, &at_size, NULL) == 0) {
+			fuzz_check_debug_object(at, at_size, "full");
 			kxld_debug_object_free(at, at_size);
+		}
 		kxld_unlink(img);
 	} else if (img != NULL || (diag != NULL && OSArray_getCount(diag) == 0 && err != ENOMEM)) {
 		panic("fuzz_kxld_elf: error %d with an image or without a message", err);
