@@ -69,6 +69,8 @@ iomig_reply_object(struct mig_reply *rep, OSObject *obj)
  * to a class. Not retained: the sender's send right keeps it alive for the
  * call (a process's calls are serialized, and its space outlives them).
  */
+/* NULL for a port whose object is gone (still of its kind, no longer active): routines refuse it,
+ * as XNU's refuse the null object their port conversion gives them. */
 #define IOMIG_OBJECT(req, Class) OSDynamicCast(Class, (OSObject *)(req)->kobject)
 
 static const IORegistryPlane *
@@ -110,6 +112,8 @@ is_io_object_get_class(struct mig_request *req, struct mig_reply *rep)
 
 	if (req->args_len != 0)
 		return MIG_BAD_ARGUMENTS;
+	if (obj == NULL)
+		return kIOReturnBadArgument; /* a port whose object is gone (found by fuzz_mach_msg) */
 	return mig_reply_string(rep, OSMetaClass_getClassName(OSMetaClassBase_getMetaClass(obj)),
 	                        IO_NAME_MAX);
 }
@@ -124,6 +128,8 @@ is_io_object_conforms_to(struct mig_request *req, struct mig_reply *rep)
 	mig_read_string(&a, name, sizeof(name));
 	if (!mig_read_done(&a))
 		return MIG_BAD_ARGUMENTS;
+	if (req->kobject == NULL)
+		return kIOReturnBadArgument;
 	conforms = OSMetaClassBase_metaCastWithCString(req->kobject, name) != NULL;
 	return mig_reply_data(rep, &conforms, sizeof(conforms));
 }
@@ -178,6 +184,8 @@ is_io_object_get_retain_count(struct mig_request *req, struct mig_reply *rep)
 
 	if (req->args_len != 0)
 		return MIG_BAD_ARGUMENTS;
+	if (req->kobject == NULL)
+		return kIOReturnBadArgument;
 	n = (uint32_t)OSObject_getRetainCount((OSObject *)req->kobject);
 	return mig_reply_data(rep, &n, sizeof(n));
 }
