@@ -427,20 +427,24 @@ kh_host_get_io_master(host_t host, io_master_t *master)
 	return KERN_SUCCESS;
 }
 
-kern_return_t
-kh_mach_port_names(ipc_space_t task, mach_port_name_array_t *names, mach_msg_type_number_t *namesCnt,
-                   mach_port_type_array_t *types, mach_msg_type_number_t *typesCnt)
+/*
+ * A routine without arguments whose reply is two out-of-line arrays and
+ * their counts (mach_port_names, mach_zone_info): each region must hold
+ * exactly its count of elements of its size.
+ */
+static kern_return_t
+kh_mig_two_arrays(mach_port_t dest, mach_msg_id_t id, size_t esize0, size_t esize1, uint64_t addr[2],
+                  uint32_t counts[2])
 {
 	struct kh_simple_request rq;
 	struct kh_complex_reply rep;
 	mach_msg_ool_descriptor_t d[2];
-	uint32_t counts[2];
 	kern_return_t kr;
 
 	memset(&rq, 0, sizeof(rq));
 	memset(&rep, 0, sizeof(rep));
-	rq.Head.msgh_remote_port = task;
-	rq.Head.msgh_id = 3200;
+	rq.Head.msgh_remote_port = dest;
+	rq.Head.msgh_id = id;
 	rq.NDR = kh_ndr;
 	kr = kh_mig_call(&rq.Head, sizeof(rq.Head) + sizeof(rq.NDR), &rep.Head, sizeof(rep));
 	if (kr != KERN_SUCCESS)
@@ -448,12 +452,27 @@ kh_mach_port_names(ipc_space_t task, mach_port_name_array_t *names, mach_msg_typ
 	if (rep.body.msgh_descriptor_count != 2)
 		return MIG_TYPE_ERROR;
 	memcpy(d, rep.rest, sizeof(d));
-	memcpy(counts, rep.rest + sizeof(d) + sizeof(NDR_record_t), sizeof(counts));
-	if (d[0].size != counts[0] * sizeof(mach_port_name_t) ||
-	    d[1].size != counts[1] * sizeof(mach_port_type_t))
+	memcpy(counts, rep.rest + sizeof(d) + sizeof(NDR_record_t), 2 * sizeof(uint32_t));
+	if (d[0].size != counts[0] * esize0 || d[1].size != counts[1] * esize1)
 		return MIG_TYPE_ERROR;
-	*names = (mach_port_name_array_t)(uintptr_t)d[0].address;
-	*types = (mach_port_type_array_t)(uintptr_t)d[1].address;
+	addr[0] = d[0].address;
+	addr[1] = d[1].address;
+	return KERN_SUCCESS;
+}
+
+kern_return_t
+kh_mach_port_names(ipc_space_t task, mach_port_name_array_t *names, mach_msg_type_number_t *namesCnt,
+                   mach_port_type_array_t *types, mach_msg_type_number_t *typesCnt)
+{
+	uint64_t addr[2];
+	uint32_t counts[2];
+	kern_return_t kr = kh_mig_two_arrays(task, 3200, sizeof(mach_port_name_t), sizeof(mach_port_type_t),
+	                                     addr, counts);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*names = (mach_port_name_array_t)(uintptr_t)addr[0];
+	*types = (mach_port_type_array_t)(uintptr_t)addr[1];
 	*namesCnt = counts[0];
 	*typesCnt = counts[1];
 	return KERN_SUCCESS;
@@ -463,30 +482,17 @@ kern_return_t
 kh_mach_zone_info(host_priv_t host, mach_zone_name_array_t *names, mach_msg_type_number_t *namesCnt,
                   mach_zone_info_array_t *info, mach_msg_type_number_t *infoCnt)
 {
-	struct kh_simple_request rq;
-	struct kh_complex_reply rep;
-	mach_msg_ool_descriptor_t d[2];
+	uint64_t addr[2];
 	uint32_t counts[2];
-	kern_return_t kr;
+	kern_return_t kr = kh_mig_two_arrays(host, 220, sizeof(mach_zone_name_t), sizeof(mach_zone_info_t),
+	                                     addr, counts);
 
-	memset(&rq, 0, sizeof(rq));
-	memset(&rep, 0, sizeof(rep));
-	rq.Head.msgh_remote_port = host;
-	rq.Head.msgh_id = 220;
-	rq.NDR = kh_ndr;
-	kr = kh_mig_call(&rq.Head, sizeof(rq.Head) + sizeof(rq.NDR), &rep.Head, sizeof(rep));
 	if (kr != KERN_SUCCESS)
 		return kr;
-	if (rep.body.msgh_descriptor_count != 2)
+	if (counts[0] != counts[1])
 		return MIG_TYPE_ERROR;
-	memcpy(d, rep.rest, sizeof(d));
-	memcpy(counts, rep.rest + sizeof(d) + sizeof(NDR_record_t), sizeof(counts));
-	/* The regions may run past the counts (XNU rounds them to pages), never short of them. */
-	if (counts[0] != counts[1] || d[0].size < (uint64_t)counts[0] * sizeof(mach_zone_name_t) ||
-	    d[1].size < (uint64_t)counts[1] * sizeof(mach_zone_info_t))
-		return MIG_TYPE_ERROR;
-	*names = (mach_zone_name_array_t)(uintptr_t)d[0].address;
-	*info = (mach_zone_info_array_t)(uintptr_t)d[1].address;
+	*names = (mach_zone_name_array_t)(uintptr_t)addr[0];
+	*info = (mach_zone_info_array_t)(uintptr_t)addr[1];
 	*namesCnt = counts[0];
 	*infoCnt = counts[1];
 	return KERN_SUCCESS;
