@@ -57,6 +57,9 @@ a=$($B/devctl add --name pnpA --prop VendorID=0x1234 --prop ProductID=1 --interr
 wait_line "$W/w1" 'first-match +0x[0-9a-f]+ VirtualDeviceDriver on pnpA@'
 da=$(sed -n 's/.*first-match  *\(0x[0-9a-f]*\) VirtualDeviceDriver on pnpA@.*/\1/p' "$W/w1")
 wait_line "$W/w1" "call +$da kVDGetInfo ok"
+# The nub watcher registers its interest when it reads first-match: removing the nub before then
+# would (as on a Mac) leave it no kIOMessageServiceIsTerminated to hear.
+wait_line "$W/w2" 'first-match +0x[0-9a-f]+ pnpA on IOVirtualBus'
 $B/devctl remove "$a"
 wait_line "$W/w1" "close +$da\$"
 
@@ -64,6 +67,7 @@ b=$($B/devctl add --name pnpB --prop VendorID=0x1234 --prop ProductID=1 --interr
 wait_line "$W/w1" 'first-match +0x[0-9a-f]+ VirtualDeviceDriver on pnpB@'
 db=$(sed -n 's/.*first-match  *\(0x[0-9a-f]*\) VirtualDeviceDriver on pnpB@.*/\1/p' "$W/w1")
 wait_line "$W/w1" "call +$db kVDGetInfo ok"
+wait_line "$W/w2" 'first-match +0x[0-9a-f]+ pnpB on IOVirtualBus'
 $B/devctl remove "$b" --surprise
 wait_line "$W/w1" "close +$db\$"
 

@@ -240,20 +240,24 @@ first_match(void *refcon, io_iterator_t it)
 			(void)IORegistryEntryGetLocationInPlane(parent, kIOServicePlane, ploc);
 			IOObjectRelease(parent);
 		}
-		stamp(true);
-		printf("first-match  0x%" PRIx64 " %s on %s%s%s\n", id, name, pname,
-		       ploc[0] != '\0' ? "@" : "", ploc);
 		for (int i = 0; w == NULL && i < MAX_WATCHED; i++)
 			if (!watched[i].used)
 				w = &watched[i];
+		/* Interest first, then the line: once it is printed, the service's messages will come. */
+		if (w != NULL) {
+			*w = (struct watched){.used = true, .id = id, .service = s};
+			if (IOServiceAddInterestNotification(refcon, s, kIOGeneralInterest, interest,
+			                                     (void *)(uintptr_t)id,
+			                                     &w->interest) != KERN_SUCCESS)
+				w->interest = IO_OBJECT_NULL;
+		}
+		stamp(true);
+		printf("first-match  0x%" PRIx64 " %s on %s%s%s\n", id, name, pname,
+		       ploc[0] != '\0' ? "@" : "", ploc);
 		if (w == NULL) {
 			IOObjectRelease(s); /* too many at once: printed, not watched */
 			continue;
 		}
-		*w = (struct watched){.used = true, .id = id, .service = s};
-		if (IOServiceAddInterestNotification(refcon, s, kIOGeneralInterest, interest,
-		                                     (void *)(uintptr_t)id, &w->interest) != KERN_SUCCESS)
-			w->interest = IO_OBJECT_NULL;
 		if (call_every_ms > 0)
 			open_driver(w);
 	}
