@@ -140,7 +140,7 @@ fi
 # ==== end of Kernel control sockets ==================================================
 
 # ==== sysctl and character devices (issue 4; written by the dev helper) ================
-step "11. sysctl and Mach: the standard nodes, a root-only write refused to nobody, sysctl -a, hostinfo over Mach messages"
+step "11. sysctl and Mach: the standard nodes, a root-only write refused to nobody, sysctl -a, hostinfo and zprint over Mach messages"
 cat > "$BUILD/demo-sysctl.sh" << 'EOS'
 show() { printf '$ %s\n' "$*"; "$@" 2>&1 | sed 's/^/  /'; }
 show sysctl kern.ostype kern.osrelease kern.version kern.boottime hw.ncpu hw.memsize
@@ -151,6 +151,8 @@ echo '$ sysctl -a | head -n 12'
 sysctl -a | head -n 12 | sed 's/^/  /'
 echo '$ hostinfo   (host_self_trap, then the MIG routines host_kernel_version and host_info on the host port)'
 hostinfo 2>&1 | sed 's/^/  /'
+echo '$ zprint kalloc.1   (mach_zone_info on the host_priv port: the kernel zones, as on a Mac)'
+zprint kalloc.1 2>&1 | sed 's/^/  /'
 EOS
 chmod 755 "$BUILD" "$root" 2> /dev/null || true
 demo_run sysctl
